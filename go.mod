@@ -2,6 +2,8 @@ module github.com/guigen/guigen
 
 go 1.26.8
 
+require golang.org/x/text v0.43.0
+
 require (
 	github.com/99designs/gqlgen v0.17.98 // indirect
 	github.com/RoaringBitmap/roaring/v2 v2.14.5 // indirect
@@ -48,7 +50,6 @@ require (
 	golang.org/x/mod v0.42.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
-	golang.org/x/text v0.43.0 // indirect
 	golang.org/x/tools v0.52.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 	modernc.org/libc v1.80.1 // indirect
