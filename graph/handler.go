@@ -1,0 +1,49 @@
+package graph
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/guigen/guigen/graph/generated"
+	"github.com/guigen/guigen/store"
+)
+
+const (
+	// MaxPageSize bounds `first` on every connection.
+	MaxPageSize = 100
+	// DefaultPageSize is what a connection returns without `first`.
+	DefaultPageSize = 20
+	// MaxComplexity bounds a query's cost (one per field, children
+	// included), so one request cannot ask for the whole graph.
+	MaxComplexity = 2000
+	// MaxBodyBytes bounds a request body; queries are small.
+	MaxBodyBytes = 1 << 20
+)
+
+// NewHandler returns the GraphQL endpoint over the store: queries by GET
+// or POST, errors shaped by presentError, per-request loaders.
+func NewHandler(s store.Store, log *slog.Logger) http.Handler {
+	if log == nil {
+		log = slog.Default()
+	}
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{Store: s}}))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
+	srv.SetErrorPresenter(presentError(log))
+	srv.SetRecoverFunc(recoverPanic(log))
+
+	return withLoaders(s, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		srv.ServeHTTP(w, r)
+	}))
+}

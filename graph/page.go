@@ -1,0 +1,64 @@
+package graph
+
+import (
+	"strings"
+
+	"github.com/guigen/guigen/graph/model"
+	"github.com/guigen/guigen/store"
+)
+
+// pageRequest checks a connection's arguments. The API's page limit is
+// far below the store's: a caller wanting more pages through them.
+func pageRequest(first *int, after *string) (store.PageReq, error) {
+	req := store.PageReq{First: DefaultPageSize}
+	if first != nil {
+		if *first < 1 || *first > MaxPageSize {
+			return req, badInput("first 须在 1 到 %d 之间 / first must be between 1 and %d, got %d", MaxPageSize, MaxPageSize, *first)
+		}
+		req.First = *first
+	}
+	if after != nil && *after != "" {
+		if _, err := store.DecodeCursor(*after); err != nil {
+			return req, badInput("游标无效 / invalid cursor %q", *after)
+		}
+		req.After = *after
+	}
+	return req, nil
+}
+
+// edgeCursor is the cursor after a martyr: the store lists in id order
+// with keyset cursors on the id, so any edge can start the next page.
+func edgeCursor(id string) string { return store.EncodeCursor(id) }
+
+func martyrFilter(f *model.MartyrFilter) (store.MartyrFilter, error) {
+	var out store.MartyrFilter
+	if f == nil {
+		return out, nil
+	}
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return strings.TrimSpace(*p)
+	}
+	out.Surname = str(f.Surname)
+	out.PlaceID = str(f.PlaceID)
+	out.CemeteryID = str(f.CemeteryID)
+	out.UnitID = str(f.UnitID)
+	out.Unnamed = f.Unnamed
+	for _, y := range []*int{f.DiedFrom, f.DiedTo} {
+		if y != nil && (*y < 1000 || *y > 2999) {
+			return out, badInput("年份无效 / year %d out of range", *y)
+		}
+	}
+	if f.DiedFrom != nil {
+		out.DiedFrom = *f.DiedFrom
+	}
+	if f.DiedTo != nil {
+		out.DiedTo = *f.DiedTo
+	}
+	if out.DiedFrom != 0 && out.DiedTo != 0 && out.DiedFrom > out.DiedTo {
+		return out, badInput("diedFrom (%d) 晚于 diedTo (%d) / diedFrom is after diedTo", out.DiedFrom, out.DiedTo)
+	}
+	return out, nil
+}
