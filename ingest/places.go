@@ -544,8 +544,14 @@ func (f *PlacesFile) linkAreaRows(rows []*placeAreaRow) {
 			kind = placeChangeKind(c.from, c.to, c.year, finalsInto[placeChangeKey(c.to.id, c.year)])
 		}
 		pc := store.PlaceChange{ToID: c.to.id, Year: c.year, Kind: kind}
-		if !slices.Contains(c.from.place.ReplacedBy, pc) {
-			c.from.place.ReplacedBy = append(c.from.place.ReplacedBy, pc)
+		// Only a change that ended the place makes its successor the same
+		// place under a later name; a partial transfer does not.
+		list := &c.from.place.ReplacedBy
+		if !c.final {
+			list = &c.from.place.PartTo
+		}
+		if !slices.Contains(*list, pc) {
+			*list = append(*list, pc)
 		}
 	}
 }

@@ -48,7 +48,7 @@ var placesSmallWant = []store.Place{
 	{ID: "910281-1992", Code: "910281", Name: "石门市", Level: store.LevelCounty, ParentID: "910200-1985", From: 1992},
 	// Still in use, it gave part of its land to 中心区: a partial split.
 	{ID: "910282-1990", Code: "910282", Name: "柳川市", Level: store.LevelCounty, ParentID: "910200-1985", From: 1990,
-		ReplacedBy: []store.PlaceChange{{ToID: "910203-2001", Year: 2001, Kind: "split"}}},
+		PartTo: []store.PlaceChange{{ToID: "910203-2001", Year: 2001, Kind: "split"}}},
 	{ID: "910300-1990", Code: "910300", Name: "松江市", Level: store.LevelPrefecture, ParentID: "910000-1981", From: 1990},
 	// 变更 with an empty 新代码: the row its code goes on in succeeds it.
 	{ID: "910300-1981", Code: "910300", Name: "松江地区", Level: store.LevelPrefecture, ParentID: "910000-1981", To: 1990,

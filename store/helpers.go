@@ -208,6 +208,9 @@ func (b *Batch) Validate() ([]Ref, error) {
 			}
 			ref(KindPlace, c.ToID, KindPlace, p.ID, "replacedBy")
 		}
+		for _, c := range p.PartTo {
+			ref(KindPlace, c.ToID, KindPlace, p.ID, "partTo")
+		}
 	}
 	for _, u := range b.Units {
 		define(KindUnit, u.ID)

@@ -212,14 +212,19 @@ type PlaceName struct {
 
 // Place is an administrative division or a settlement, current or former.
 type Place struct {
-	ID         string        `json:"id"`
-	Code       string        `json:"code,omitempty"` // the Ministry's code where it has one
-	Name       string        `json:"name"`
-	Level      PlaceLevel    `json:"level"`
-	ParentID   string        `json:"parentId,omitempty"`
-	From       int           `json:"from,omitempty"` // first year in use; 0 unknown
-	To         int           `json:"to,omitempty"`   // last year in use; 0 still in use
+	ID       string     `json:"id"`
+	Code     string     `json:"code,omitempty"` // the Ministry's code where it has one
+	Name     string     `json:"name"`
+	Level    PlaceLevel `json:"level"`
+	ParentID string     `json:"parentId,omitempty"`
+	From     int        `json:"from,omitempty"` // first year in use; 0 unknown
+	To       int        `json:"to,omitempty"`   // last year in use; 0 still in use
+	// ReplacedBy: the places this one became when it ended (its To year):
+	// the same place under a later name or code, for filters and search.
 	ReplacedBy []PlaceChange `json:"replacedBy,omitempty"`
+	// PartTo: places that received part of its territory while it went on.
+	// Kept for the record, never treated as the same place.
+	PartTo     []PlaceChange `json:"partTo,omitempty"`
 	OtherNames []PlaceName   `json:"otherNames,omitempty"`
 	Lat        float64       `json:"lat,omitempty"`
 	Lon        float64       `json:"lon,omitempty"`
