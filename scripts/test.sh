@@ -34,3 +34,7 @@ rm -f /tmp/guigen-testreport.$$
 if [ "${status[0]}" -ne 0 ] || [ "${status[1]}" -ne 0 ]; then
 	exit 1
 fi
+
+# guigen serve against a Neo4j that goes away and comes back.
+echo "== Neo4j outage and recovery (scripts/neo4j-outage-test.sh)"
+bash scripts/neo4j-outage-test.sh
