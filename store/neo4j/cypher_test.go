@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 	"net"
 	"slices"
 	"strings"
@@ -710,7 +711,7 @@ func TestOpenUnreachable(t *testing.T) {
 // A server that goes away gives ErrUnavailable, not a cached failure.
 func TestQueriesAgainstADeadServerAreUnavailable(t *testing.T) {
 	uri := fmt.Sprintf("bolt://127.0.0.1:%d", freePort(t))
-	drv, err := driver.NewDriverWithContext(uri, driver.NoAuth(), func(c *driver.Config) { c.MaxTransactionRetryTime = time.Second })
+	drv, err := driver.NewDriverWithContext(uri, driver.NoAuth(), func(c *config.Config) { c.MaxTransactionRetryTime = time.Second })
 	if err != nil {
 		t.Fatal(err)
 	}

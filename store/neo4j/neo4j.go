@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 	"strings"
 	"time"
 
@@ -63,7 +64,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.User != "" {
 		auth = driver.BasicAuth(cfg.User, cfg.Password, "")
 	}
-	drv, err := driver.NewDriverWithContext(cfg.URI, auth, func(c *driver.Config) {
+	drv, err := driver.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
 		// A request waiting on a dead server should learn it soon, so the
 		// API can answer "unavailable"; the pool reconnects by itself when
 		// the server is back.

@@ -255,12 +255,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-func sorted(ids ...string) []string {
-	out := slices.Clone(ids)
-	slices.Sort(out)
-	return out
-}
-
 // wantErr fails unless err wraps target.
 func wantErr(t *testing.T, what string, err, target error) {
 	t.Helper()
@@ -292,11 +286,6 @@ func normPortrait(p store.Portrait) store.Portrait {
 func normLead(l store.Lead) store.Lead {
 	l.CreatedAt, l.UpdatedAt = msTime(l.CreatedAt), msTime(l.UpdatedAt)
 	return l
-}
-
-func normEvent(e store.LeadEvent) store.LeadEvent {
-	e.At = msTime(e.At)
-	return e
 }
 
 // jsonOf renders v as indented JSON. Comparing JSON rather than Go values
