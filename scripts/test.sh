@@ -15,11 +15,13 @@ cleanup() {
 trap cleanup EXIT
 
 if [ -z "${NEO4J_URI:-}" ]; then
+	# With a password, so that the wrong-password cases run too.
+	export NEO4J_LOCAL_PASSWORD=${NEO4J_LOCAL_PASSWORD:-guigen-test}
 	bash scripts/neo4j-local.sh start
 	started=1
 	eval "$(bash scripts/neo4j-local.sh env)"
 fi
-export NEO4J_URI
+export NEO4J_URI NEO4J_USER NEO4J_PASSWORD
 echo "Go tests, with Neo4j at $NEO4J_URI"
 
 go build -o /tmp/guigen-testreport.$$ ./scripts/testreport
