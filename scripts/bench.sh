@@ -10,6 +10,10 @@ started=""
 cleanup() { if [ -n "$started" ]; then bash scripts/neo4j-local.sh stop || true; fi; }
 trap cleanup EXIT
 if [ -z "${NEO4J_URI:-}" ]; then
+	# A server JVM as production would run it (full JIT, G1, a real heap),
+	# not the quick-start settings the tests use.
+	export NEO4J_LOCAL_HEAP=${NEO4J_LOCAL_HEAP:-4g}
+	export NEO4J_LOCAL_JAVA_OPTS=${NEO4J_LOCAL_JAVA_OPTS:--XX:TieredStopAtLevel=4 -XX:+UseG1GC}
 	bash scripts/neo4j-local.sh start
 	started=1
 	eval "$(bash scripts/neo4j-local.sh env)"

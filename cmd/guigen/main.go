@@ -3,6 +3,7 @@
 //
 //	guigen serve [--demo] [--data DIR] [--addr HOST:PORT]
 //	guigen migrate [--data DIR]
+//	guigen ingest places [--dry-run] [--strict] [--data DIR] FILE...
 //	guigen version
 //
 // Without NEO4J_URI the graph lives in one SQLite file under the data
@@ -49,6 +50,9 @@ const (
 
 type command struct {
 	name, summary string
+	// args is the synopsis of the positional arguments; empty when the
+	// command takes none.
+	args string
 	// flags builds the command's flag set; run runs it after parsing.
 	flags func(fs *flag.FlagSet) func(ctx context.Context, env *runEnv) error
 }
@@ -57,13 +61,16 @@ type command struct {
 type runEnv struct {
 	stdout, stderr io.Writer
 	log            *slog.Logger
+	// args are the positional arguments, for a command that takes them.
+	args []string
 }
 
 func commands() []command {
 	return []command{
-		{"serve", "serve the GraphQL API (/graphql, /healthz, /readyz)", serveFlags},
-		{"migrate", "open the store, bring its schema up to date, print the schema version", migrateFlags},
-		{"version", "print the version", func(fs *flag.FlagSet) func(context.Context, *runEnv) error {
+		{"serve", "serve the GraphQL API (/graphql, /healthz, /readyz)", "", serveFlags},
+		{"migrate", "open the store, bring its schema up to date, print the schema version", "", migrateFlags},
+		{"ingest", "import place files into the store: ingest places FILE... (导入地名表/别名表)", "places FILE...", ingestFlags},
+		{"version", "print the version", "", func(fs *flag.FlagSet) func(context.Context, *runEnv) error {
 			return func(_ context.Context, env *runEnv) error {
 				fmt.Fprintf(env.stdout, "guigen %s\n%s %s/%s\n", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 				return nil
@@ -111,15 +118,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	if fs.NArg() > 0 {
+	if fs.NArg() > 0 && c.args == "" {
 		fmt.Fprintf(stderr, "guigen %s: 多余的参数 / unexpected arguments: %s\n", c.name, strings.Join(fs.Args(), " "))
 		return exitUsage
 	}
 	env := &runEnv{
 		stdout: stdout, stderr: stderr,
-		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
+		log:  slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
+		args: fs.Args(),
 	}
 	if err := exec(ctx, env); err != nil {
+		if errors.Is(err, errUsage) {
+			fmt.Fprintf(stderr, "guigen %s: %s\n", c.name, oneLine(err))
+			return exitUsage
+		}
 		fmt.Fprintf(stderr, "guigen: %s\n", oneLine(err))
 		return exitFail
 	}
@@ -151,7 +163,7 @@ Commands:
 }
 
 func commandUsage(w io.Writer, c command, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "Usage: guigen %s [flags]\n\n%s\n\n", c.name, c.summary)
+	fmt.Fprintf(w, "Usage: guigen %s [flags]%s\n\n%s\n\n", c.name, strings.TrimRight(" "+c.args, " "), c.summary)
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	if c.name != "version" {
