@@ -407,3 +407,18 @@ func RefsByKind(refs []Ref) map[Kind][]string {
 	}
 	return out
 }
+
+// ValidateEvent checks a lead event's kind and, for a transition, that
+// the target is a lead state. Who may make the move is casework's rule.
+func (u LeadUpdate) ValidateEvent() error {
+	switch u.Event.Kind {
+	case "transition":
+		if !slices.Contains(LeadStates, u.Event.To) {
+			return fmt.Errorf("target state %q is not a lead state: %w", u.Event.To, ErrInvalid)
+		}
+	case "assign", "note":
+	default:
+		return fmt.Errorf("event kind %q is not transition, assign or note: %w", u.Event.Kind, ErrInvalid)
+	}
+	return nil
+}

@@ -357,6 +357,11 @@ const (
 	LeadReopened        LeadState = "REOPENED"
 )
 
+// LeadStates lists every LeadState.
+var LeadStates = []LeadState{LeadNew, LeadTriaged, LeadInvestigating, LeadCandidateFamily,
+	LeadDocVerified, LeadDNARequested, LeadDNAMatch, LeadDNAExcluded, LeadConfirmed,
+	LeadAnnounced, LeadRejected, LeadOnHold, LeadReopened}
+
 // Lead is a volunteer's line of inquiry linking a martyr to a family.
 type Lead struct {
 	ID        string    `json:"id"`

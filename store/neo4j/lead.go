@@ -11,12 +11,6 @@ import (
 	"github.com/guigen/guigen/store"
 )
 
-var leadStates = []store.LeadState{
-	store.LeadNew, store.LeadTriaged, store.LeadInvestigating, store.LeadCandidateFamily,
-	store.LeadDocVerified, store.LeadDNARequested, store.LeadDNAMatch, store.LeadDNAExcluded,
-	store.LeadConfirmed, store.LeadAnnounced, store.LeadRejected, store.LeadOnHold, store.LeadReopened,
-}
-
 // leadProps are the scalar properties of a lead node; the document holds
 // the whole lead, version and times included (leads are never upserted,
 // so there is no identical-rewrite check to keep them out of).
@@ -135,14 +129,8 @@ func distinct(ids []string) []string {
 func (s *Store) AdvanceLead(ctx context.Context, u store.LeadUpdate) (store.Lead, error) {
 	op := fmt.Sprintf("advance lead %q", u.LeadID)
 	ev := u.Event
-	switch ev.Kind {
-	case "transition":
-		if !slices.Contains(leadStates, ev.To) {
-			return store.Lead{}, fmt.Errorf("%s: target state %q is not a lead state: %w", op, ev.To, store.ErrInvalid)
-		}
-	case "assign", "note":
-	default:
-		return store.Lead{}, fmt.Errorf("%s: event kind %q is not transition, assign or note: %w", op, ev.Kind, store.ErrInvalid)
+	if err := u.ValidateEvent(); err != nil {
+		return store.Lead{}, fmt.Errorf("%s: %w", op, err)
 	}
 	var (
 		groups []group

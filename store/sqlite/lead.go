@@ -5,18 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/guigen/guigen/store"
 )
-
-var leadStates = []store.LeadState{
-	store.LeadNew, store.LeadTriaged, store.LeadInvestigating, store.LeadCandidateFamily,
-	store.LeadDocVerified, store.LeadDNARequested, store.LeadDNAMatch, store.LeadDNAExcluded,
-	store.LeadConfirmed, store.LeadAnnounced, store.LeadRejected, store.LeadOnHold, store.LeadReopened,
-}
 
 func validID(id string) bool { return id != "" && strings.TrimSpace(id) == id && len(id) <= 200 }
 
@@ -97,14 +90,8 @@ func (s *Store) CreateLead(ctx context.Context, l store.Lead) (store.Lead, error
 func (s *Store) AdvanceLead(ctx context.Context, u store.LeadUpdate) (store.Lead, error) {
 	op := fmt.Sprintf("advance lead %q", u.LeadID)
 	ev := u.Event
-	switch ev.Kind {
-	case "transition":
-		if !slices.Contains(leadStates, ev.To) {
-			return store.Lead{}, fmt.Errorf("%s: target state %q is not a lead state: %w", op, ev.To, store.ErrInvalid)
-		}
-	case "assign", "note":
-	default:
-		return store.Lead{}, fmt.Errorf("%s: event kind %q is not transition, assign or note: %w", op, ev.Kind, store.ErrInvalid)
+	if err := u.ValidateEvent(); err != nil {
+		return store.Lead{}, fmt.Errorf("%s: %w", op, err)
 	}
 	effects, err := prepare(u.Effects)
 	if err != nil {
