@@ -186,6 +186,13 @@ func (s *Store) fail(op string, err error) error {
 	if isConstraintViolation(err) {
 		return fmt.Errorf("%s: %w: %w", op, store.ErrConflict, err)
 	}
+	// Neo4j calls a transaction over its memory limit transient, but
+	// retrying the same batch fails the same way: it is the caller's batch
+	// that must shrink, so it must not look like an outage.
+	if isMemoryLimit(err) {
+		return fmt.Errorf("%s: 事务超出 Neo4j 内存上限，请减小批量 / transaction exceeds Neo4j's memory limit, use smaller batches: %w: %w",
+			op, store.ErrInvalid, err)
+	}
 	if isUnavailable(err) {
 		return fmt.Errorf("%s: neo4j %s unavailable: %w: %w", op, s.uri, store.ErrUnavailable, err)
 	}
@@ -236,6 +243,14 @@ func isAuthError(err error) bool {
 	return strings.Contains(msg, "Neo.ClientError.Security.Unauthorized") ||
 		strings.Contains(msg, "Neo.ClientError.Security.AuthenticationRateLimit") ||
 		strings.Contains(msg, "Neo.ClientError.Security.CredentialsExpired")
+}
+
+// isMemoryLimit reports whether the server refused a transaction for the
+// memory it needed. The text is searched because the driver reports the
+// failure inside its list of retried errors.
+func isMemoryLimit(err error) bool {
+	return strings.Contains(err.Error(), "MemoryPoolOutOfMemoryError") ||
+		strings.Contains(err.Error(), "Neo.TransientError.General.OutOfMemoryError")
 }
 
 func isConstraintViolation(err error) bool {
