@@ -220,6 +220,10 @@ type Store interface {
 
 	// ListMartyrs lists martyrs matching the filter, in ID order.
 	ListMartyrs(ctx context.Context, f MartyrFilter, p PageReq) (Page[Martyr], error)
+	// ListPlaces lists every place, current and former, in ID order, with
+	// the same keyset cursors as ListMartyrs; Total counts all places.
+	// Search pages through it to load the whole gazetteer at start-up.
+	ListPlaces(ctx context.Context, p PageReq) (Page[Place], error)
 	// Neighbours lists the other martyrs sharing the martyr's hometown,
 	// county, unit or cemetery, in ID order; the martyr himself is never
 	// in the list. An empty list when he has no such place; ErrNotFound
