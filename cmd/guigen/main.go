@@ -4,6 +4,8 @@
 //	guigen serve [--demo] [--data DIR] [--addr HOST:PORT]
 //	guigen migrate [--data DIR]
 //	guigen ingest places [--dry-run] [--strict] [--data DIR] FILE...
+//	guigen reindex [--data DIR]
+//	guigen verify [--data DIR]
 //	guigen version
 //
 // Without NEO4J_URI the graph lives in one SQLite file under the data
@@ -70,6 +72,8 @@ func commands() []command {
 		{"serve", "serve the GraphQL API (/graphql, /healthz, /readyz)", "", serveFlags},
 		{"migrate", "open the store, bring its schema up to date, print the schema version", "", migrateFlags},
 		{"ingest", "import place files into the store: ingest places FILE... (导入地名表/别名表)", "places FILE...", ingestFlags},
+		{"reindex", "rebuild the search index under the data dir from the store (重建搜索索引)", "", reindexFlags},
+		{"verify", "compare the search index with the store; exit 1 when they differ (核对搜索索引)", "", verifyFlags},
 		{"version", "print the version", "", func(fs *flag.FlagSet) func(context.Context, *runEnv) error {
 			return func(_ context.Context, env *runEnv) error {
 				fmt.Fprintf(env.stdout, "guigen %s\n%s %s/%s\n", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
