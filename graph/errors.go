@@ -62,6 +62,8 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return setCode(CodeBadUserInput, "输入无效 / "+cause.Error())
 		case errors.Is(cause, store.ErrNotFound):
 			return setCode(CodeNotFound, "未找到 / "+cause.Error())
+		case errors.Is(cause, errSearchOff):
+			return setCode(CodeUnavailable, "搜索暂不可用 / search unavailable")
 		case errors.Is(cause, store.ErrUnavailable), errors.Is(cause, context.DeadlineExceeded):
 			log.WarnContext(ctx, "graphql: store unavailable", "path", gerr.Path.String(), "err", cause)
 			return setCode(CodeUnavailable, msgUnavailable)

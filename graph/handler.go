@@ -28,11 +28,15 @@ const (
 
 // NewHandler returns the GraphQL endpoint over the store: queries by GET
 // or POST, errors shaped by presentError, per-request loaders.
-func NewHandler(s store.Store, log *slog.Logger) http.Handler {
+func NewHandler(s store.Store, log *slog.Logger, opts ...Option) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{Store: s}}))
+	root := &Resolver{Store: s}
+	for _, o := range opts {
+		o(root)
+	}
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

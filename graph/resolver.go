@@ -4,9 +4,32 @@ package graph
 
 //go:generate sh -c "cd .. && go run github.com/99designs/gqlgen generate"
 
-import "github.com/guigen/guigen/store"
+import (
+	"context"
+
+	"github.com/guigen/guigen/search"
+	"github.com/guigen/guigen/store"
+)
 
 // Resolver is the root resolver: the dependencies every resolver shares.
 type Resolver struct {
 	Store store.Store
+	// Search answers searchMartyrs and searchPlaces; nil when search is not
+	// configured, and those queries are UNAVAILABLE.
+	Search Searcher
 }
+
+// Searcher is the fuzzy search behind searchMartyrs and searchPlaces.
+type Searcher interface {
+	// SearchMartyrs returns the best hits for q; invalid input wraps
+	// store.ErrInvalid.
+	SearchMartyrs(ctx context.Context, q search.Query) ([]search.Hit, error)
+	// SearchPlaces returns at most n readings of a place name, best first.
+	SearchPlaces(ctx context.Context, text string, n int) ([]search.Resolution, error)
+}
+
+// Option configures NewHandler.
+type Option func(*Resolver)
+
+// WithSearch serves searchMartyrs and searchPlaces from s.
+func WithSearch(s Searcher) Option { return func(r *Resolver) { r.Search = s } }

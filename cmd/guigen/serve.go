@@ -50,13 +50,20 @@ func serve(ctx context.Context, cfg config, withDemo bool, log *slog.Logger) err
 			return err
 		}
 	}
+	var gopts []graph.Option
+	if svc, err := startSearch(ctx, cfg.DataDir, s, log, syncInterval); err != nil {
+		log.Error("搜索不可用，继续提供其他服务 / search unavailable; serving without it", "err", err)
+	} else {
+		defer svc.Close()
+		gopts = append(gopts, graph.WithSearch(svc))
+	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("无法监听 %s / cannot listen on %s: %v", cfg.Addr, cfg.Addr, err)
 	}
 	srv := &http.Server{
-		Handler:           newMux(s, log),
+		Handler:           newMux(s, log, gopts...),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -108,9 +115,9 @@ func loadDemo(ctx context.Context, s store.Store, log *slog.Logger) error {
 }
 
 // newMux routes the API and the probes.
-func newMux(s store.Store, log *slog.Logger) http.Handler {
+func newMux(s store.Store, log *slog.Logger, opts ...graph.Option) http.Handler {
 	mux := http.NewServeMux()
-	gql := graph.NewHandler(s, log)
+	gql := graph.NewHandler(s, log, opts...)
 	mux.Handle("/graphql", gql)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

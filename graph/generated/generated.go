@@ -108,6 +108,22 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	MartyrHit struct {
+		Martyr  func(childComplexity int) int
+		Reasons func(childComplexity int) int
+		Score   func(childComplexity int) int
+	}
+
+	MartyrSearchResult struct {
+		Hits  func(childComplexity int) int
+		Total func(childComplexity int) int
+	}
+
+	MatchReason struct {
+		Detail func(childComplexity int) int
+		Kind   func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
@@ -152,6 +168,13 @@ type ComplexityRoot struct {
 		Year  func(childComplexity int) int
 	}
 
+	PlaceMatch struct {
+		Current func(childComplexity int) int
+		Place   func(childComplexity int) int
+		Reasons func(childComplexity int) int
+		Score   func(childComplexity int) int
+	}
+
 	PlaceName struct {
 		From   func(childComplexity int) int
 		Kind   func(childComplexity int) int
@@ -161,8 +184,10 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Martyr  func(childComplexity int, id string) int
-		Martyrs func(childComplexity int, filter *model.MartyrFilter, first *int, after *string) int
+		Martyr        func(childComplexity int, id string) int
+		Martyrs       func(childComplexity int, filter *model.MartyrFilter, first *int, after *string) int
+		SearchMartyrs func(childComplexity int, name string, hometown *string, birthYear *int, unit *string, first *int) int
+		SearchPlaces  func(childComplexity int, query string, first *int) int
 	}
 
 	Unit struct {
@@ -239,6 +264,8 @@ type PlaceLinkResolver interface {
 type QueryResolver interface {
 	Martyr(ctx context.Context, id string) (*store.Martyr, error)
 	Martyrs(ctx context.Context, filter *model.MartyrFilter, first *int, after *string) (*model.MartyrConnection, error)
+	SearchMartyrs(ctx context.Context, name string, hometown *string, birthYear *int, unit *string, first *int) (*model.MartyrSearchResult, error)
+	SearchPlaces(ctx context.Context, query string, first *int) ([]model.PlaceMatch, error)
 }
 type UnitResolver interface {
 	Parent(ctx context.Context, obj *store.Unit) (*store.Unit, error)
@@ -546,6 +573,51 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MartyrEdge.Node(childComplexity), true
 
+	case "MartyrHit.martyr":
+		if e.ComplexityRoot.MartyrHit.Martyr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MartyrHit.Martyr(childComplexity), true
+	case "MartyrHit.reasons":
+		if e.ComplexityRoot.MartyrHit.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MartyrHit.Reasons(childComplexity), true
+	case "MartyrHit.score":
+		if e.ComplexityRoot.MartyrHit.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MartyrHit.Score(childComplexity), true
+
+	case "MartyrSearchResult.hits":
+		if e.ComplexityRoot.MartyrSearchResult.Hits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MartyrSearchResult.Hits(childComplexity), true
+	case "MartyrSearchResult.total":
+		if e.ComplexityRoot.MartyrSearchResult.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MartyrSearchResult.Total(childComplexity), true
+
+	case "MatchReason.detail":
+		if e.ComplexityRoot.MatchReason.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchReason.Detail(childComplexity), true
+	case "MatchReason.kind":
+		if e.ComplexityRoot.MatchReason.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchReason.Kind(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -725,6 +797,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PlaceLink.Year(childComplexity), true
 
+	case "PlaceMatch.current":
+		if e.ComplexityRoot.PlaceMatch.Current == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaceMatch.Current(childComplexity), true
+	case "PlaceMatch.place":
+		if e.ComplexityRoot.PlaceMatch.Place == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaceMatch.Place(childComplexity), true
+	case "PlaceMatch.reasons":
+		if e.ComplexityRoot.PlaceMatch.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaceMatch.Reasons(childComplexity), true
+	case "PlaceMatch.score":
+		if e.ComplexityRoot.PlaceMatch.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaceMatch.Score(childComplexity), true
+
 	case "PlaceName.from":
 		if e.ComplexityRoot.PlaceName.From == nil {
 			break
@@ -778,6 +875,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Martyrs(childComplexity, args["filter"].(*model.MartyrFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.searchMartyrs":
+		if e.ComplexityRoot.Query.SearchMartyrs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_searchMartyrs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SearchMartyrs(childComplexity, args["name"].(string), args["hometown"].(*string), args["birthYear"].(*int), args["unit"].(*string), args["first"].(*int)), true
+	case "Query.searchPlaces":
+		if e.ComplexityRoot.Query.SearchPlaces == nil {
+			break
+		}
+
+		args, err := ec.field_Query_searchPlaces_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SearchPlaces(childComplexity, args["query"].(string), args["first"].(*int)), true
 
 	case "Unit.aliases":
 		if e.ComplexityRoot.Unit.Aliases == nil {
@@ -1178,6 +1297,53 @@ type PlaceLineage {
   successors: [PlaceLink!]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/search.graphqls", Input: `extend type Query {
+  """
+  Martyrs whose records fit what a family remembers, best first. The name
+  may be written with homophones, look-alike or traditional characters,
+  pinyin or initials, ? or □ for a character not known. Hometown, birth
+  year and unit only rank namesakes; a hometown may use today's name or a
+  former one (胶州市 finds records written 胶县). ` + "`" + `first` + "`" + ` defaults to 20
+  and may be at most 100. UNAVAILABLE when search is not configured.
+  """
+  searchMartyrs(name: String!, hometown: String, birthYear: Int, unit: String, first: Int = 20): MartyrSearchResult!
+  """
+  Places a free-text place name may mean, current or former, best first,
+  with the places in use today that each became. ` + "`" + `first` + "`" + ` defaults to 10
+  and may be at most 100.
+  """
+  searchPlaces(query: String!, first: Int = 10): [PlaceMatch!]!
+}
+
+type MartyrSearchResult {
+  """Hits returned (at most ` + "`" + `first` + "`" + `)."""
+  total: Int!
+  hits: [MartyrHit!]!
+}
+
+type MartyrHit {
+  """1 for an exact fit, lower the more the record differs."""
+  score: Float!
+  martyr: Martyr!
+  """Why the record fits: 喜/善 形近, 籍贯相符 ..."""
+  reasons: [MatchReason!]!
+}
+
+type MatchReason {
+  """variant, homophone, dialect, shape, wildcard, missing, extra, hometown, birth_year, unit ..."""
+  kind: String!
+  detail: String!
+}
+
+type PlaceMatch {
+  place: Place!
+  score: Float!
+  """How the text was read: 胶县→胶州市 (1987), 缺「县」, 旧称 ..."""
+  reasons: [String!]!
+  """The places in use today that this place became; empty when it is itself in use."""
+  current: [Place!]!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -1317,6 +1483,38 @@ func (ec *executionContext) childFields_MartyrEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type MartyrEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_MartyrHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "score":
+		return ec.fieldContext_MartyrHit_score(ctx, field)
+	case "martyr":
+		return ec.fieldContext_MartyrHit_martyr(ctx, field)
+	case "reasons":
+		return ec.fieldContext_MartyrHit_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MartyrHit", field.Name)
+}
+
+func (ec *executionContext) childFields_MartyrSearchResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_MartyrSearchResult_total(ctx, field)
+	case "hits":
+		return ec.fieldContext_MartyrSearchResult_hits(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MartyrSearchResult", field.Name)
+}
+
+func (ec *executionContext) childFields_MatchReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_MatchReason_kind(ctx, field)
+	case "detail":
+		return ec.fieldContext_MatchReason_detail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchReason", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -1403,6 +1601,20 @@ func (ec *executionContext) childFields_PlaceLink(ctx context.Context, field gra
 		return ec.fieldContext_PlaceLink_kind(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlaceLink", field.Name)
+}
+
+func (ec *executionContext) childFields_PlaceMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "place":
+		return ec.fieldContext_PlaceMatch_place(ctx, field)
+	case "score":
+		return ec.fieldContext_PlaceMatch_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_PlaceMatch_reasons(ctx, field)
+	case "current":
+		return ec.fieldContext_PlaceMatch_current(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlaceMatch", field.Name)
 }
 
 func (ec *executionContext) childFields_PlaceName(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1624,6 +1836,74 @@ func (ec *executionContext) field_Query_martyrs_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_searchMartyrs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "hometown",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["hometown"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "birthYear",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["birthYear"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "unit",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unit"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_searchPlaces_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -2880,6 +3160,194 @@ func (ec *executionContext) fieldContext_MartyrEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _MartyrHit_score(ctx context.Context, field graphql.CollectedField, obj *model.MartyrHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MartyrHit_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MartyrHit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MartyrHit", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MartyrHit_martyr(ctx context.Context, field graphql.CollectedField, obj *model.MartyrHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MartyrHit_martyr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Martyr, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Martyr) graphql.Marshaler {
+			return ec.marshalNMartyr2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐMartyr(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MartyrHit_martyr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MartyrHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Martyr(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MartyrHit_reasons(ctx context.Context, field graphql.CollectedField, obj *model.MartyrHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MartyrHit_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MatchReason) graphql.Marshaler {
+			return ec.marshalNMatchReason2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMatchReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MartyrHit_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MartyrHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MartyrSearchResult_total(ctx context.Context, field graphql.CollectedField, obj *model.MartyrSearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MartyrSearchResult_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MartyrSearchResult_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MartyrSearchResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MartyrSearchResult_hits(ctx context.Context, field graphql.CollectedField, obj *model.MartyrSearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MartyrSearchResult_hits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MartyrHit) graphql.Marshaler {
+			return ec.marshalNMartyrHit2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrHitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MartyrSearchResult_hits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MartyrSearchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MartyrHit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchReason_kind(ctx context.Context, field graphql.CollectedField, obj *model.MatchReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchReason_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchReason_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatchReason_detail(ctx context.Context, field graphql.CollectedField, obj *model.MatchReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchReason_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchReason_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchReason", field, false, false, "String")
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3610,6 +4078,116 @@ func (ec *executionContext) fieldContext_PlaceLink_kind(_ context.Context, field
 	return graphql.NewScalarFieldContext("PlaceLink", field, true, true, "PlaceChangeKind")
 }
 
+func (ec *executionContext) _PlaceMatch_place(ctx context.Context, field graphql.CollectedField, obj *model.PlaceMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaceMatch_place(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Place, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Place) graphql.Marshaler {
+			return ec.marshalNPlace2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPlace(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaceMatch_place(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaceMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Place(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlaceMatch_score(ctx context.Context, field graphql.CollectedField, obj *model.PlaceMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaceMatch_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaceMatch_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaceMatch", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PlaceMatch_reasons(ctx context.Context, field graphql.CollectedField, obj *model.PlaceMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaceMatch_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaceMatch_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaceMatch", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlaceMatch_current(ctx context.Context, field graphql.CollectedField, obj *model.PlaceMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaceMatch_current(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Current, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.Place) graphql.Marshaler {
+			return ec.marshalNPlace2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPlaceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaceMatch_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaceMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Place(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PlaceName_name(ctx context.Context, field graphql.CollectedField, obj *model.PlaceName) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3807,6 +4385,94 @@ func (ec *executionContext) fieldContext_Query_martyrs(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_martyrs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_searchMartyrs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_searchMartyrs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SearchMartyrs(ctx, fc.Args["name"].(string), fc.Args["hometown"].(*string), fc.Args["birthYear"].(*int), fc.Args["unit"].(*string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MartyrSearchResult) graphql.Marshaler {
+			return ec.marshalNMartyrSearchResult2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrSearchResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_searchMartyrs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MartyrSearchResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_searchMartyrs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_searchPlaces(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_searchPlaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SearchPlaces(ctx, fc.Args["query"].(string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.PlaceMatch) graphql.Marshaler {
+			return ec.marshalNPlaceMatch2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPlaceMatchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_searchPlaces(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlaceMatch(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_searchPlaces_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5807,6 +6473,125 @@ func (ec *executionContext) _MartyrEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var martyrHitImplementors = []string{"MartyrHit"}
+
+func (ec *executionContext) _MartyrHit(ctx context.Context, sel ast.SelectionSet, obj *model.MartyrHit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, martyrHitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MartyrHit")
+		case "score":
+			out.Values[i] = ec._MartyrHit_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "martyr":
+			out.Values[i] = ec._MartyrHit_martyr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._MartyrHit_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var martyrSearchResultImplementors = []string{"MartyrSearchResult"}
+
+func (ec *executionContext) _MartyrSearchResult(ctx context.Context, sel ast.SelectionSet, obj *model.MartyrSearchResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, martyrSearchResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MartyrSearchResult")
+		case "total":
+			out.Values[i] = ec._MartyrSearchResult_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hits":
+			out.Values[i] = ec._MartyrSearchResult_hits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var matchReasonImplementors = []string{"MatchReason"}
+
+func (ec *executionContext) _MatchReason(ctx context.Context, sel ast.SelectionSet, obj *model.MatchReason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchReason")
+		case "kind":
+			out.Values[i] = ec._MatchReason_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "detail":
+			out.Values[i] = ec._MatchReason_detail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -6103,6 +6888,54 @@ func (ec *executionContext) _PlaceLink(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var placeMatchImplementors = []string{"PlaceMatch"}
+
+func (ec *executionContext) _PlaceMatch(ctx context.Context, sel ast.SelectionSet, obj *model.PlaceMatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, placeMatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlaceMatch")
+		case "place":
+			out.Values[i] = ec._PlaceMatch_place(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._PlaceMatch_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._PlaceMatch_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "current":
+			out.Values[i] = ec._PlaceMatch_current(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var placeNameImplementors = []string{"PlaceName"}
 
 func (ec *executionContext) _PlaceName(ctx context.Context, sel ast.SelectionSet, obj *model.PlaceName) graphql.Marshaler {
@@ -6186,6 +7019,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_martyrs(ctx, field)
+				})
+		case "searchMartyrs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_searchMartyrs(ctx, field)
+				})
+		case "searchPlaces":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_searchPlaces(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -6766,6 +7611,20 @@ func (ec *executionContext) marshalNEvent2ᚕgithubᚗcomᚋguigenᚋguigenᚋst
 	return ret
 }
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -6830,6 +7689,54 @@ func (ec *executionContext) marshalNMartyrEdge2ᚕgithubᚗcomᚋguigenᚋguigen
 	return ret
 }
 
+func (ec *executionContext) marshalNMartyrHit2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrHit(ctx context.Context, sel ast.SelectionSet, v model.MartyrHit) graphql.Marshaler {
+	return ec._MartyrHit(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMartyrHit2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrHitᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MartyrHit) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMartyrHit2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrHit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMartyrSearchResult2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrSearchResult(ctx context.Context, sel ast.SelectionSet, v *model.MartyrSearchResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MartyrSearchResult!")
+		return graphql.Null
+	}
+	return ec._MartyrSearchResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMatchReason2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMatchReason(ctx context.Context, sel ast.SelectionSet, v model.MatchReason) graphql.Marshaler {
+	return ec._MatchReason(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMatchReason2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMatchReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MatchReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMatchReason2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMatchReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -6856,6 +7763,14 @@ func (ec *executionContext) marshalNPlace2ᚕgithubᚗcomᚋguigenᚋguigenᚋst
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNPlace2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPlace(ctx context.Context, sel ast.SelectionSet, v *store.Place) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Place!")
+		return graphql.Null
+	}
+	return ec._Place(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPlaceChangeKind2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPlaceChangeKind(ctx context.Context, v any) (model.PlaceChangeKind, error) {
@@ -6895,6 +7810,26 @@ func (ec *executionContext) marshalNPlaceLink2ᚕgithubᚗcomᚋguigenᚋguigen�
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlaceLink2githubᚗcomᚋguigenᚋguigenᚋstoreᚐPlaceLink(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPlaceMatch2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPlaceMatch(ctx context.Context, sel ast.SelectionSet, v model.PlaceMatch) graphql.Marshaler {
+	return ec._PlaceMatch(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPlaceMatch2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPlaceMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PlaceMatch) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlaceMatch2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPlaceMatch(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

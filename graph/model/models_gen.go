@@ -60,6 +60,26 @@ type MartyrFilter struct {
 	Unnamed *bool `json:"unnamed,omitempty"`
 }
 
+type MartyrHit struct {
+	// 1 for an exact fit, lower the more the record differs.
+	Score  float64       `json:"score"`
+	Martyr *store.Martyr `json:"martyr"`
+	// Why the record fits: 喜/善 形近, 籍贯相符 ...
+	Reasons []MatchReason `json:"reasons"`
+}
+
+type MartyrSearchResult struct {
+	// Hits returned (at most `first`).
+	Total int         `json:"total"`
+	Hits  []MartyrHit `json:"hits"`
+}
+
+type MatchReason struct {
+	// variant, homophone, dialect, shape, wildcard, missing, extra, hometown, birth_year, unit ...
+	Kind   string `json:"kind"`
+	Detail string `json:"detail"`
+}
+
 // Where a page of a connection ends (Relay cursor connections).
 type PageInfo struct {
 	HasNextPage bool `json:"hasNextPage"`
@@ -84,6 +104,15 @@ type PartialDate struct {
 	// The known part for display: 1951年, 1951年10月, 1951年10月3日,
 	// 1951年3月至5月; the source text (or 不详) when the year is unknown.
 	Display string `json:"display"`
+}
+
+type PlaceMatch struct {
+	Place *store.Place `json:"place"`
+	Score float64      `json:"score"`
+	// How the text was read: 胶县→胶州市 (1987), 缺「县」, 旧称 ...
+	Reasons []string `json:"reasons"`
+	// The places in use today that this place became; empty when it is itself in use.
+	Current []store.Place `json:"current"`
 }
 
 type PlaceName struct {
