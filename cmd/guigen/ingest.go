@@ -25,10 +25,6 @@ const (
 	// getChunk bounds the ids of one GetPlaces call, well under SQLite's
 	// limit on bound parameters.
 	getChunk = 5000
-	// firstCodeYear is the earliest start year looked for when a curated
-	// row names a Ministry code: place ids are code-startyear, and the
-	// store has no lookup by code.
-	firstCodeYear = 1949
 	// maxListedErrors is how many row errors the summary prints.
 	maxListedErrors = 50
 )
@@ -260,42 +256,41 @@ func keepStoredExtras(ctx context.Context, s store.Store, pending map[string]sto
 // the pending places and the store. It returns the places that gained a
 // name and an error for each name whose code no place has.
 func mergeNames(ctx context.Context, s store.Store, pending map[string]store.Place, names []ingest.OtherPlaceName) ([]store.Place, []*ingest.PlaceRowError, error) {
-	var ids []string
-	seen := map[string]bool{}
-	for _, n := range names {
-		for _, id := range candidateIDs(n.Code) {
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
-		}
-	}
-	// Pending places are what the store will hold after this run.
-	var lookup []string
-	for _, id := range ids {
-		if _, ok := pending[id]; !ok {
-			lookup = append(lookup, id)
-		}
-	}
-	stored, err := getPlaces(ctx, s, lookup)
-	if err != nil {
-		return nil, nil, err
-	}
-	// Every place of a named code goes to MergeOtherNames, not only the
-	// candidates: it picks among all places sharing the code.
+	// A curated row names a code ("370224") or a place id ("370224-1981");
+	// every place of that code goes to MergeOtherNames, which picks among
+	// the places sharing it by years.
 	codes := map[string]bool{}
+	direct := map[string]bool{}
 	for _, n := range names {
-		code, _, _ := strings.Cut(n.Code, "-")
+		code, _, hasYear := strings.Cut(n.Code, "-")
 		codes[code] = true
+		if hasYear {
+			direct[n.Code] = true
+		}
 	}
+	named := func(p store.Place) bool { return codes[p.Code] || direct[p.ID] }
+	// Pending places are what the store will hold after this run.
 	var places []store.Place
 	for _, id := range slices.Sorted(maps.Keys(pending)) {
-		if p := pending[id]; codes[p.Code] || seen[id] {
+		if p := pending[id]; named(p) {
 			places = append(places, p)
 		}
 	}
-	for _, id := range slices.Sorted(maps.Keys(stored)) {
-		places = append(places, stored[id])
+	var after string
+	for {
+		page, err := s.ListPlaces(ctx, store.PageReq{First: store.MaxPageSize, After: after})
+		if err != nil {
+			return nil, nil, fmt.Errorf("无法读取已有地名 / cannot read stored places: %w", err)
+		}
+		for _, p := range page.Items {
+			if _, ok := pending[p.ID]; !ok && named(p) {
+				places = append(places, p)
+			}
+		}
+		if !page.HasNext {
+			break
+		}
+		after = page.EndCursor
 	}
 	before := make([]int, len(places))
 	for i, p := range places {
@@ -309,21 +304,6 @@ func mergeNames(ctx context.Context, s store.Store, pending map[string]store.Pla
 		}
 	}
 	return changed, errs, nil
-}
-
-// candidateIDs lists the ids a place named by a curated row's code may
-// have: the id itself, or the code with every start year the table may
-// use (ingest.PlaceID).
-func candidateIDs(code string) []string {
-	if strings.Contains(code, "-") {
-		return []string{code}
-	}
-	last := time.Now().Year() + 1
-	ids := make([]string, 0, last-firstCodeYear+1)
-	for y := firstCodeYear; y <= last; y++ {
-		ids = append(ids, ingest.PlaceID(code, y))
-	}
-	return ids
 }
 
 func getPlaces(ctx context.Context, s store.Store, ids []string) (map[string]store.Place, error) {
