@@ -258,6 +258,12 @@ func (b *Batch) Validate() ([]Ref, error) {
 		for _, e := range m.EventIDs {
 			ref(KindEvent, e, KindMartyr, m.ID, "eventIds")
 		}
+		for _, d := range m.PossibleDuplicates {
+			if d == m.ID {
+				bad(KindMartyr, m.ID, "lists itself as a possible duplicate")
+			}
+			ref(KindMartyr, d, KindMartyr, m.ID, "possibleDuplicates")
+		}
 	}
 	for _, p := range b.People {
 		define(KindPerson, p.ID)

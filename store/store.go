@@ -119,6 +119,18 @@ type MartyrFilter struct {
 	Unnamed *bool
 }
 
+// PortraitFilter narrows a list of portraits. Zero fields do not filter;
+// set fields combine with AND.
+type PortraitFilter struct {
+	// Artist matches Portrait.Artist exactly.
+	Artist string
+	// PlaceID matches portraits of martyrs from the place, in the same
+	// scope as MartyrFilter.PlaceID (former names and places beneath).
+	PlaceID string
+	// EventID matches portraits of martyrs who fell in the event.
+	EventID string
+}
+
 // Neighbourhood names the comrade lists volunteers use.
 type Neighbourhood string
 
@@ -224,6 +236,19 @@ type Store interface {
 	// the same keyset cursors as ListMartyrs; Total counts all places.
 	// Search pages through it to load the whole gazetteer at start-up.
 	ListPlaces(ctx context.Context, p PageReq) (Page[Place], error)
+	// ListCemeteries, ListUnits, ListEvents and ListExhibits list every
+	// entity of their kind in ID order, with the same keyset cursors as
+	// ListMartyrs; Total counts all of the kind.
+	ListCemeteries(ctx context.Context, p PageReq) (Page[Cemetery], error)
+	ListUnits(ctx context.Context, p PageReq) (Page[Unit], error)
+	ListEvents(ctx context.Context, p PageReq) (Page[Event], error)
+	ListExhibits(ctx context.Context, p PageReq) (Page[Exhibit], error)
+	// ListPortraits lists the portraits matching the filter in ID order;
+	// Total counts all that match.
+	ListPortraits(ctx context.Context, f PortraitFilter, p PageReq) (Page[Portrait], error)
+	// PlaceChildren returns, for each place id, the places whose ParentID
+	// it is, in ID order.
+	PlaceChildren(ctx context.Context, placeIDs []string) (map[string][]Place, error)
 	// Neighbours lists the other martyrs sharing the martyr's hometown,
 	// county, unit or cemetery, in ID order; the martyr himself is never
 	// in the list. An empty list when he has no such place; ErrNotFound

@@ -66,6 +66,11 @@ type Martyr struct {
 	// Extra keeps source columns the importer did not recognise.
 	Extra map[string]string `json:"extra,omitempty"`
 
+	// PossibleDuplicates lists other martyrs that may be the same man
+	// (same name, compatible hometown, from another register), raised by
+	// an importer for a person to review; they are never merged silently.
+	PossibleDuplicates []string `json:"possibleDuplicates,omitempty"`
+
 	// Version is set by the store and increases on every write; writers
 	// that read-modify-write use it to detect a concurrent change.
 	Version   int64     `json:"version,omitempty"`

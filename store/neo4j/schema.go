@@ -10,7 +10,7 @@ import (
 )
 
 // SchemaVersion is the schema this code writes and reads.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migration brings the schema to version. Schema statements cannot share
 // a transaction with data writes, so each statement runs on its own; all
@@ -57,6 +57,17 @@ var migrations = []migration{
 		`CREATE INDEX lead_assignee IF NOT EXISTS FOR (n:Lead) ON (n.assigneeId)`,
 		`CREATE INDEX lead_martyr IF NOT EXISTS FOR (n:Lead) ON (n.martyrId)`,
 		`CREATE INDEX portrait_martyr IF NOT EXISTS FOR (n:Portrait) ON (n.martyrId)`,
+	}},
+	{version: 2, stmts: []string{
+		// API tokens (only their hashes) and the append-only audit log.
+		`CREATE CONSTRAINT api_token_id IF NOT EXISTS FOR (n:ApiToken) REQUIRE n.id IS UNIQUE`,
+		`CREATE CONSTRAINT api_token_hash IF NOT EXISTS FOR (n:ApiToken) REQUIRE n.hash IS UNIQUE`,
+		`CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.seq IS UNIQUE`,
+		`CREATE INDEX audit_actor IF NOT EXISTS FOR (n:AuditEntry) ON (n.actor)`,
+		`CREATE INDEX audit_action IF NOT EXISTS FOR (n:AuditEntry) ON (n.action)`,
+		// The audit sequence's counter exists before the first writers
+		// race to MERGE it.
+		`MERGE (:GuigenCounter {name: 'audit'})`,
 	}},
 }
 

@@ -125,6 +125,29 @@ CREATE TABLE change_log (
 	at   INTEGER NOT NULL
 );
 `,
+	// 2: API tokens (only their hashes) and the append-only audit log.
+	`
+CREATE TABLE api_token (
+	id   TEXT PRIMARY KEY,
+	hash TEXT NOT NULL UNIQUE,
+	doc  TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE audit_log (
+	seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+	actor  TEXT NOT NULL,
+	action TEXT NOT NULL,
+	doc    TEXT NOT NULL
+);
+CREATE INDEX audit_log_actor  ON audit_log(actor, seq);
+CREATE INDEX audit_log_action ON audit_log(action, seq);
+
+CREATE TABLE audit_subject (
+	subject_id TEXT NOT NULL,
+	seq        INTEGER NOT NULL,
+	PRIMARY KEY (subject_id, seq)
+) WITHOUT ROWID;
+`,
 }
 
 // currentSchema is the schema version this program writes.

@@ -91,10 +91,12 @@ func Run(t *testing.T, open Opener, caps ...Capability) {
 		{"Read", readCases()},
 		{"ListMartyrs", listCases()},
 		{"ListPlaces", placeCases()},
+		{"ListKinds", kindListCases()},
 		{"Neighbours", neighbourCases()},
 		{"SaveMartyr", saveCases()},
 		{"Leads", leadCases()},
 		{"Changes", changeCases()},
+		{"Auth", authCases()},
 		{"Concurrency", concurrencyCases()},
 		{"LargeBatch", largeCases()},
 	}
