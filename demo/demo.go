@@ -58,7 +58,7 @@ func Batch() *store.Batch {
 		Kinships:   kinships(),
 		Records:    records(ms),
 		Assertions: assertions(),
-		Stories:    stories(),
+		Stories:    append(stories(), moreStories()...),
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/guigen/guigen/auth"
+	"github.com/guigen/guigen/casework"
 	"github.com/guigen/guigen/store"
 )
 
@@ -20,7 +22,18 @@ const (
 	CodeNotFound     = "NOT_FOUND"
 	CodeUnavailable  = "UNAVAILABLE"
 	CodeInternal     = "INTERNAL"
+
+	CodeUnauthenticated   = "UNAUTHENTICATED"
+	CodeForbidden         = "FORBIDDEN"
+	CodeConflict          = "CONFLICT"
+	CodeInvalidTransition = "INVALID_TRANSITION"
 )
+
+// knownCodes is the one small set every error's extensions.code is from.
+var knownCodes = map[string]bool{
+	CodeBadUserInput: true, CodeUnauthenticated: true, CodeForbidden: true, CodeNotFound: true,
+	CodeConflict: true, CodeInvalidTransition: true, CodeUnavailable: true, CodeInternal: true,
+}
 
 const (
 	msgUnavailable = "数据库暂不可用 / database unavailable"
@@ -41,8 +54,23 @@ func badInput(format string, args ...any) error { return inputError{fmt.Sprintf(
 func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
-		if _, ok := gerr.Extensions["code"]; ok || gerr.Err == nil {
-			return gerr // gqlgen's own parse and validation errors
+		if code, ok := gerr.Extensions["code"].(string); ok || gerr.Err == nil {
+			// gqlgen's own parse, validation, variable and complexity
+			// errors: their message is meant for the caller, their code
+			// joins ours (kept as extensions.reason).
+			if !knownCodes[code] {
+				out := *gerr
+				out.Extensions = map[string]any{}
+				for k, v := range gerr.Extensions {
+					out.Extensions[k] = v
+				}
+				out.Extensions["code"] = CodeBadUserInput
+				if code != "" {
+					out.Extensions["reason"] = code
+				}
+				return &out
+			}
+			return gerr
 		}
 		cause := gerr.Err
 		setCode := func(code, msg string) *gqlerror.Error {
@@ -58,6 +86,14 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		switch {
 		case errors.As(cause, &in):
 			return setCode(CodeBadUserInput, in.msg)
+		case errors.Is(cause, auth.ErrUnauthenticated):
+			return setCode(CodeUnauthenticated, cause.Error())
+		case errors.Is(cause, auth.ErrForbidden):
+			return setCode(CodeForbidden, cause.Error())
+		case errors.Is(cause, casework.ErrInvalidTransition):
+			return setCode(CodeInvalidTransition, cause.Error())
+		case errors.Is(cause, store.ErrConflict):
+			return setCode(CodeConflict, "冲突：数据已被他人修改，请刷新后重试 / conflict: changed since read, reload and retry")
 		case errors.Is(cause, store.ErrInvalid):
 			return setCode(CodeBadUserInput, "输入无效 / "+cause.Error())
 		case errors.Is(cause, store.ErrNotFound):

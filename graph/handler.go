@@ -19,9 +19,10 @@ const (
 	MaxPageSize = 100
 	// DefaultPageSize is what a connection returns without `first`.
 	DefaultPageSize = 20
-	// MaxComplexity bounds a query's cost (one per field, children
-	// included), so one request cannot ask for the whole graph.
-	MaxComplexity = 2000
+	// MaxComplexity bounds a query's cost (one per field, lists priced
+	// by complexity()), so one request cannot ask for the whole graph; a
+	// page of 100 martyr cards fits.
+	MaxComplexity = 5000
 	// MaxBodyBytes bounds a request body; queries are small.
 	MaxBodyBytes = 1 << 20
 )
@@ -32,22 +33,34 @@ func NewHandler(s store.Store, log *slog.Logger, opts ...Option) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
+	log = slog.New(requestIDHandler{log.Handler()})
 	root := &Resolver{Store: s}
 	for _, o := range opts {
 		o(root)
 	}
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root}))
+	if root.metrics != nil {
+		root.Store = meteredStore{Store: s, c: root.metrics.roundTrips}
+		s = root.Store
+	}
+	cases := root.cases() // leads, tokens, personal data: graph/auth.go
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root, Complexity: complexity()}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	srv.AddTransport(websocketTransport(cases))
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
+	srv.Use(depthLimit{max: MaxDepth})
+	srv.Use(operationLog{})
+	if root.metrics != nil {
+		srv.Use(metricsExtension{root.metrics})
+	}
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(recoverPanic(log))
 
-	return withLoaders(s, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return withRequestID(log, checkRequest(withLoaders(s, root.loaderWait, withAuth(cases, log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 		srv.ServeHTTP(w, r)
-	}))
+	})))))
 }

@@ -20,20 +20,42 @@ type loaders struct {
 	cemeteries *dataloadgen.Loader[string, store.Cemetery]
 	events     *dataloadgen.Loader[string, store.Event]
 	lineages   *dataloadgen.Loader[string, store.Lineage]
+	martyrs    *dataloadgen.Loader[string, store.Martyr]
+	records    *dataloadgen.Loader[string, store.ArchivalRecord]
+	portraits  *dataloadgen.Loader[string, store.Portrait]
+	exhibits   *dataloadgen.Loader[string, store.Exhibit]
+
+	// Per martyr: the lists nested under a page of martyrs.
+	recordsOf    *dataloadgen.Loader[string, []store.ArchivalRecord]
+	assertionsOf *dataloadgen.Loader[string, []store.Assertion]
+	portraitsOf  *dataloadgen.Loader[string, []store.Portrait]
+	childrenOf   *dataloadgen.Loader[string, []store.Place]
 }
 
 // loaderWait is how long a loader gathers keys before fetching: long
 // enough for sibling resolvers, which gqlgen runs concurrently, to join.
 const loaderWait = 2 * time.Millisecond
 
-func newLoaders(s store.Store) *loaders {
-	w := dataloadgen.WithWait(loaderWait)
+func newLoaders(s store.Store, wait time.Duration) *loaders {
+	if wait <= 0 {
+		wait = loaderWait
+	}
+	w := dataloadgen.WithWait(wait)
 	return &loaders{
 		places:     dataloadgen.NewMappedLoader(s.GetPlaces, w),
 		units:      dataloadgen.NewMappedLoader(s.GetUnits, w),
 		cemeteries: dataloadgen.NewMappedLoader(s.GetCemeteries, w),
 		events:     dataloadgen.NewMappedLoader(s.GetEvents, w),
 		lineages:   dataloadgen.NewMappedLoader(s.Lineages, w),
+		martyrs:    dataloadgen.NewMappedLoader(s.GetMartyrs, w),
+		records:    dataloadgen.NewMappedLoader(s.GetRecords, w),
+		portraits:  dataloadgen.NewMappedLoader(s.GetPortraits, w),
+		exhibits:   dataloadgen.NewMappedLoader(s.GetExhibits, w),
+
+		recordsOf:    dataloadgen.NewMappedLoader(s.RecordsCiting, w),
+		assertionsOf: dataloadgen.NewMappedLoader(s.Assertions, w),
+		portraitsOf:  dataloadgen.NewMappedLoader(s.PortraitsOf, w),
+		childrenOf:   dataloadgen.NewMappedLoader(s.PlaceChildren, w),
 	}
 }
 
@@ -41,9 +63,9 @@ type loadersKey struct{}
 
 // withLoaders gives every request its own loaders, so nothing is cached
 // across requests.
-func withLoaders(s store.Store, next http.Handler) http.Handler {
+func withLoaders(s store.Store, wait time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(s))
+		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(s, wait))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -54,7 +76,7 @@ func (r *Resolver) loadersFor(ctx context.Context) *loaders {
 	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
 		return l
 	}
-	return newLoaders(r.Store)
+	return newLoaders(r.Store, r.loaderWait)
 }
 
 // loadOne loads an entity by id: nil for an empty id or a missing entity,

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/guigen/guigen/graph/generated"
 	"github.com/guigen/guigen/graph/model"
@@ -96,6 +97,93 @@ func (r *martyrResolver) CertificateNo(ctx context.Context, obj *store.Martyr) (
 
 func (r *martyrResolver) Notes(ctx context.Context, obj *store.Martyr) (*string, error) {
 	return optString(obj.Notes), nil
+}
+
+func (r *martyrResolver) Records(ctx context.Context, obj *store.Martyr, first *int, after *string) (*model.ArchivalRecordConnection, error) {
+	recs, err := r.loadersFor(ctx).recordsOf.Load(ctx, obj.ID)
+	if err != nil && !isMissing(err) {
+		return nil, err
+	}
+	page, info, err := sliceOf(recs, func(v store.ArchivalRecord) string { return v.ID }, true, first, after)
+	if err != nil {
+		return nil, err
+	}
+	// The citations come from the assertions about him, fetched for the
+	// whole page of martyrs at once like the records.
+	as, err := r.loadersFor(ctx).assertionsOf.Load(ctx, obj.ID)
+	if err != nil && !isMissing(err) {
+		return nil, err
+	}
+	conn := &model.ArchivalRecordConnection{Edges: make([]model.ArchivalRecordEdge, len(page)), PageInfo: info, TotalCount: len(recs)}
+	for i := range page {
+		cites := []store.Citation{}
+		for _, a := range as {
+			for _, c := range a.Citations {
+				if c.RecordID == page[i].ID {
+					cites = append(cites, c)
+				}
+			}
+		}
+		conn.Edges[i] = model.ArchivalRecordEdge{Cursor: edgeCursor(page[i].ID), Node: &page[i], Citations: cites}
+	}
+	return conn, nil
+}
+
+func (r *martyrResolver) Assertions(ctx context.Context, obj *store.Martyr, field *string, first *int, after *string) (*model.AssertionConnection, error) {
+	as, err := r.loadersFor(ctx).assertionsOf.Load(ctx, obj.ID)
+	if err != nil && !isMissing(err) {
+		return nil, err
+	}
+	if field != nil {
+		as = slices.DeleteFunc(slices.Clone(as), func(a store.Assertion) bool { return a.Field != *field })
+	}
+	page, info, err := sliceOf(as, func(v store.Assertion) string { return v.ID }, true, first, after)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.AssertionConnection{Edges: make([]model.AssertionEdge, len(page)), PageInfo: info, TotalCount: len(as)}
+	for i := range page {
+		conn.Edges[i] = model.AssertionEdge{Cursor: edgeCursor(page[i].ID), Node: &page[i]}
+	}
+	return conn, nil
+}
+
+func (r *martyrResolver) Facts(ctx context.Context, obj *store.Martyr) ([]model.Fact, error) {
+	as, err := r.loadersFor(ctx).assertionsOf.Load(ctx, obj.ID)
+	if err != nil && !isMissing(err) {
+		return nil, err
+	}
+	return facts(as), nil
+}
+
+func (r *martyrResolver) Portraits(ctx context.Context, obj *store.Martyr, first *int, after *string) (*model.PortraitConnection, error) {
+	ps, err := r.loadersFor(ctx).portraitsOf.Load(ctx, obj.ID)
+	if err != nil && !isMissing(err) {
+		return nil, err
+	}
+	page, info, err := sliceOf(ps, func(v store.Portrait) string { return v.ID }, true, first, after)
+	if err != nil {
+		return nil, err
+	}
+	return portraitConnection(page, info, len(ps)), nil
+}
+
+func (r *martyrResolver) Comrades(ctx context.Context, obj *store.Martyr, kind model.NeighbourKind, first *int, after *string) (*model.MartyrConnection, error) {
+	req, err := pageRequest(first, after)
+	if err != nil {
+		return nil, err
+	}
+	n, ok := neighbourhoods[kind]
+	if !ok {
+		return nil, badInput("未知的 kind / unknown kind %q", kind)
+	}
+	// One round trip per martyr: comrades are asked for on a martyr's
+	// card, not across a page, and their cost says so.
+	page, err := r.Store.Neighbours(ctx, obj.ID, n, req)
+	if err != nil {
+		return nil, fmt.Errorf("comrades of %q: %w", obj.ID, err)
+	}
+	return martyrConnection(page.Items, storePageInfo(page), page.Total), nil
 }
 
 func (r *queryResolver) Martyr(ctx context.Context, id string) (*store.Martyr, error) {

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/guigen/guigen/graph/generated"
 	"github.com/guigen/guigen/graph/model"
@@ -19,6 +20,10 @@ func (r *cemeteryResolver) Place(ctx context.Context, obj *store.Cemetery) (*sto
 
 func (r *cemeteryResolver) Address(ctx context.Context, obj *store.Cemetery) (*string, error) {
 	return optString(obj.Address), nil
+}
+
+func (r *cemeteryResolver) Martyrs(ctx context.Context, obj *store.Cemetery, first *int, after *string) (*model.MartyrConnection, error) {
+	return r.martyrsWhere(ctx, store.MartyrFilter{CemeteryID: obj.ID}, first, after)
 }
 
 func (r *eventResolver) Kind(ctx context.Context, obj *store.Event) (*string, error) {
@@ -41,6 +46,42 @@ func (r *eventResolver) Description(ctx context.Context, obj *store.Event) (*str
 	return optString(obj.Description), nil
 }
 
+func (r *queryResolver) Cemeteries(ctx context.Context, first *int, after *string) (*model.CemeteryConnection, error) {
+	req, err := pageRequest(first, after)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.Store.ListCemeteries(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("cemeteries: %w", err)
+	}
+	return cemeteryConnection(p), nil
+}
+
+func (r *queryResolver) Units(ctx context.Context, first *int, after *string) (*model.UnitConnection, error) {
+	req, err := pageRequest(first, after)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.Store.ListUnits(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("units: %w", err)
+	}
+	return unitConnection(p), nil
+}
+
+func (r *queryResolver) Events(ctx context.Context, first *int, after *string) (*model.EventConnection, error) {
+	req, err := pageRequest(first, after)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.Store.ListEvents(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("events: %w", err)
+	}
+	return eventConnection(p), nil
+}
+
 func (r *unitResolver) Parent(ctx context.Context, obj *store.Unit) (*store.Unit, error) {
 	return loadOne(ctx, r.loadersFor(ctx).units, obj.ParentID)
 }
@@ -51,6 +92,10 @@ func (r *unitResolver) From(ctx context.Context, obj *store.Unit) (*int, error) 
 
 func (r *unitResolver) To(ctx context.Context, obj *store.Unit) (*int, error) {
 	return optInt(obj.To), nil
+}
+
+func (r *unitResolver) Martyrs(ctx context.Context, obj *store.Unit, first *int, after *string) (*model.MartyrConnection, error) {
+	return r.martyrsWhere(ctx, store.MartyrFilter{UnitID: obj.ID}, first, after)
 }
 
 func (r *unitSuccessionResolver) Unit(ctx context.Context, obj *store.UnitLink) (*store.Unit, error) {

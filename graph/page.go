@@ -62,3 +62,42 @@ func martyrFilter(f *model.MartyrFilter) (store.MartyrFilter, error) {
 	}
 	return out, nil
 }
+
+// sliceOf pages through a list already in memory (a martyr's records, an
+// exhibit's portraits) with the same arguments and cursors as the store's
+// lists. In id order (byID) a cursor is a keyset position, so it stays
+// valid when an item goes away; in curated order it must name an item
+// still in the list.
+func sliceOf[T any](items []T, id func(T) string, byID bool, first *int, after *string) ([]T, *model.PageInfo, error) {
+	req, err := pageRequest(first, after)
+	if err != nil {
+		return nil, nil, err
+	}
+	start := 0
+	if req.After != "" {
+		key, _ := store.DecodeCursor(req.After) // pageRequest checked it
+		found := false
+		for i, v := range items {
+			if (byID && id(v) > key) || (!byID && id(v) == key) {
+				start, found = i, true
+				if !byID {
+					start++
+				}
+				break
+			}
+		}
+		if !found {
+			if !byID {
+				return nil, nil, badInput("游标不在此列表中 / cursor %q is not in this list", req.After)
+			}
+			start = len(items)
+		}
+	}
+	end := min(start+req.First, len(items))
+	out := items[start:end]
+	info := &model.PageInfo{HasNextPage: end < len(items)}
+	if len(out) > 0 {
+		info.EndCursor = optString(edgeCursor(id(out[len(out)-1])))
+	}
+	return out, info, nil
+}

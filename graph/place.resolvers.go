@@ -62,6 +62,26 @@ func (r *placeResolver) Lon(ctx context.Context, obj *store.Place) (*float64, er
 	return optFloat(obj.Lon), nil
 }
 
+func (r *placeResolver) Martyrs(ctx context.Context, obj *store.Place, first *int, after *string) (*model.MartyrConnection, error) {
+	return r.martyrsWhere(ctx, store.MartyrFilter{PlaceID: obj.ID}, first, after)
+}
+
+func (r *placeResolver) Children(ctx context.Context, obj *store.Place, first *int, after *string) (*model.PlaceConnection, error) {
+	cs, err := r.loadersFor(ctx).childrenOf.Load(ctx, obj.ID)
+	if err != nil && !isMissing(err) {
+		return nil, err
+	}
+	page, info, err := sliceOf(cs, func(v store.Place) string { return v.ID }, true, first, after)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.PlaceConnection{Edges: make([]model.PlaceEdge, len(page)), PageInfo: info, TotalCount: len(cs)}
+	for i := range page {
+		conn.Edges[i] = model.PlaceEdge{Cursor: edgeCursor(page[i].ID), Node: &page[i]}
+	}
+	return conn, nil
+}
+
 func (r *placeLinkResolver) Year(ctx context.Context, obj *store.PlaceLink) (*int, error) {
 	return optInt(obj.Year), nil
 }

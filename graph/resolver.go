@@ -6,6 +6,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/guigen/guigen/search"
 	"github.com/guigen/guigen/store"
@@ -17,6 +18,12 @@ type Resolver struct {
 	// Search answers searchMartyrs and searchPlaces; nil when search is not
 	// configured, and those queries are UNAVAILABLE.
 	Search Searcher
+	// Cases is the lead workflow, tokens and personal-data policy
+	// (graph/auth.go); NewHandler builds it when nil.
+	Cases *Cases
+
+	loaderWait time.Duration
+	metrics    *Metrics
 }
 
 // Searcher is the fuzzy search behind searchMartyrs and searchPlaces.
@@ -33,3 +40,8 @@ type Option func(*Resolver)
 
 // WithSearch serves searchMartyrs and searchPlaces from s.
 func WithSearch(s Searcher) Option { return func(r *Resolver) { r.Search = s } }
+
+// WithLoaderWait sets how long a dataloader gathers keys before it asks
+// the store (default 2ms): longer batches more reliably under load, at
+// that much latency per level of a query.
+func WithLoaderWait(d time.Duration) Option { return func(r *Resolver) { r.loaderWait = d } }

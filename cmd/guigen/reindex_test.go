@@ -41,8 +41,10 @@ func TestReindexThenVerifyOnDemo(t *testing.T) {
 	}
 	t.Logf("verify:\n%s", stdout)
 	for _, want := range []string{
-		fmt.Sprintf("martyrs in store: %d\n", demo.Size),
+		fmt.Sprintf("in store (烈士 / martyrs): %d\n", demo.Size),
 		fmt.Sprintf("documents in index: %d\n", demo.Size),
+		"== 故事索引 / story index\n",
+		fmt.Sprintf("in store (已发表故事 / published stories): %d\n", publishedStories()),
 		"missing: 0\n", "extra: 0\n", "stale: 0\n", "consistent",
 	} {
 		if !strings.Contains(stdout, want) {
@@ -71,6 +73,25 @@ func TestReindexThenVerifyOnDemo(t *testing.T) {
 		t.Errorf("verify after second reindex: exit %d\n%s", code, stdout)
 	}
 
+	// A story withdrawn from publication: the story index is stale until
+	// a reindex takes it out.
+	b := demo.Batch()
+	st := b.Stories[0]
+	st.Published = false
+	if err := s.Apply(ctx, &store.Batch{Stories: []store.Story{st}}); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runCmd(t, "verify", "--data", data)
+	if code != exitFail || !strings.Contains(stdout, "extra: 1 — "+st.ID) {
+		t.Errorf("verify after unpublishing a story: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if code, stdout, stderr := runCmd(t, "reindex", "--data", data); code != exitOK || !strings.Contains(stdout, fmt.Sprintf("story index rebuilt: %d ", publishedStories()-1)) {
+		t.Fatalf("third reindex: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if code, stdout, _ := runCmd(t, "verify", "--data", data); code != exitOK {
+		t.Errorf("verify after third reindex: exit %d\n%s", code, stdout)
+	}
+
 	// The index reindex left is the one a server would search.
 	ix, err := search.Open(filepath.Join(data, indexDir))
 	if err != nil {
@@ -81,4 +102,15 @@ func TestReindexThenVerifyOnDemo(t *testing.T) {
 	if err != nil || len(hits) == 0 || hits[0].MartyrID != m.ID {
 		t.Errorf("search 张玉善 after reindex: %v %+v", err, hits)
 	}
+}
+
+// publishedStories counts the demo's published stories.
+func publishedStories() int {
+	n := 0
+	for _, st := range demo.Batch().Stories {
+		if st.Published {
+			n++
+		}
+	}
+	return n
 }

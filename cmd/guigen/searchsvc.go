@@ -25,6 +25,7 @@ const syncInterval = 2 * time.Second
 type searchService struct {
 	s        store.Store
 	ix       *search.Index
+	stories  *search.StoryIndex // nil when it could not be opened
 	log      *slog.Logger
 	interval time.Duration
 	// gaz is swapped whole when places change; searches in flight keep
@@ -73,6 +74,7 @@ func startSearch(ctx context.Context, dataDir string, s store.Store, log *slog.L
 		return nil, fmt.Errorf("open search index: %w", err)
 	}
 	svc.ix = ix
+	svc.openStories(ctx, dataDir)
 
 	start := time.Now()
 	if _, err := svc.syncOnce(ctx); err != nil {
@@ -114,6 +116,7 @@ func (svc *searchService) syncOnce(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("read watermark: %w", err)
 	}
 	applied, syncErr := search.Sync(ctx, svc.s, svc.ix, search.DefaultSyncBatch)
+	syncErr = errors.Join(syncErr, svc.syncStories(ctx))
 	after, err := svc.ix.Watermark(ctx)
 	if err != nil {
 		return applied, errors.Join(syncErr, fmt.Errorf("read watermark: %w", err))
@@ -205,5 +208,6 @@ func (svc *searchService) Close() {
 		if err := svc.ix.Close(); err != nil {
 			svc.log.Warn("关闭搜索索引失败 / closing the search index failed", "err", err)
 		}
+		svc.closeStories()
 	})
 }

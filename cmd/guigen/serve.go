@@ -14,6 +14,7 @@ import (
 
 	"github.com/guigen/guigen/demo"
 	"github.com/guigen/guigen/graph"
+	"github.com/guigen/guigen/graph/graphiql"
 	"github.com/guigen/guigen/store"
 )
 
@@ -117,8 +118,12 @@ func loadDemo(ctx context.Context, s store.Store, log *slog.Logger) error {
 // newMux routes the API and the probes.
 func newMux(s store.Store, log *slog.Logger, opts ...graph.Option) http.Handler {
 	mux := http.NewServeMux()
-	gql := graph.NewHandler(s, log, opts...)
+	metrics := graph.NewMetrics()
+	gql := graph.NewHandler(s, log, append(opts, graph.WithMetrics(metrics))...)
 	mux.Handle("/graphql", gql)
+	mux.Handle("GET /metrics", metrics.Handler())
+	mux.Handle("GET /graphiql", graphiql.Handler())
+	mux.Handle("GET /graphiql/", graphiql.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

@@ -5,6 +5,7 @@ package generated
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -12,7 +13,9 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/guigen/guigen/casework"
 	"github.com/guigen/guigen/graph/model"
+	"github.com/guigen/guigen/search"
 	"github.com/guigen/guigen/store"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -28,12 +31,27 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	ArchivalRecord() ArchivalRecordResolver
+	Assertion() AssertionResolver
 	Cemetery() CemeteryResolver
+	Citation() CitationResolver
+	DNAResult() DNAResultResolver
 	Event() EventResolver
+	Exhibit() ExhibitResolver
+	KinCitation() KinCitationResolver
+	Kinship() KinshipResolver
+	Lead() LeadResolver
+	LeadEvent() LeadEventResolver
 	Martyr() MartyrResolver
+	Mutation() MutationResolver
+	Person() PersonResolver
+	PersonalData() PersonalDataResolver
 	Place() PlaceResolver
 	PlaceLink() PlaceLinkResolver
+	Portrait() PortraitResolver
 	Query() QueryResolver
+	Story() StoryResolver
+	Subscription() SubscriptionResolver
 	Unit() UnitResolver
 	UnitSuccession() UnitSuccessionResolver
 }
@@ -48,11 +66,82 @@ type ComplexityRoot struct {
 		Source func(childComplexity int) int
 	}
 
+	ArchivalRecord struct {
+		Date          func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Institution   func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Martyrs       func(childComplexity int, first *int, after *string) int
+		Page          func(childComplexity int) int
+		Title         func(childComplexity int) int
+		Transcription func(childComplexity int) int
+		Volume        func(childComplexity int) int
+	}
+
+	ArchivalRecordConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ArchivalRecordEdge struct {
+		Citations func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		Node      func(childComplexity int) int
+	}
+
+	Assertion struct {
+		Citations func(childComplexity int) int
+		Field     func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Martyr    func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Value     func(childComplexity int) int
+	}
+
+	AssertionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AssertionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Cemetery struct {
 		Address func(childComplexity int) int
 		ID      func(childComplexity int) int
+		Martyrs func(childComplexity int, first *int, after *string) int
 		Name    func(childComplexity int) int
 		Place   func(childComplexity int) int
+	}
+
+	CemeteryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CemeteryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Citation struct {
+		Confidence func(childComplexity int) int
+		Locator    func(childComplexity int) int
+		Quote      func(childComplexity int) int
+		Record     func(childComplexity int) int
+	}
+
+	DNAResult struct {
+		Date     func(childComplexity int) int
+		Lab      func(childComplexity int) int
+		MartyrID func(childComplexity int) int
+		Outcome  func(childComplexity int) int
+		RecordID func(childComplexity int) int
 	}
 
 	Event struct {
@@ -65,6 +154,47 @@ type ComplexityRoot struct {
 		Start       func(childComplexity int) int
 	}
 
+	EventConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	EventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Exhibit struct {
+		Description func(childComplexity int) int
+		DonatedTo   func(childComplexity int) int
+		End         func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Portraits   func(childComplexity int, first *int, after *string) int
+		Published   func(childComplexity int) int
+		Start       func(childComplexity int) int
+		Title       func(childComplexity int) int
+		TitleEn     func(childComplexity int) int
+		Venue       func(childComplexity int) int
+	}
+
+	ExhibitConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ExhibitEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Fact struct {
+		Assertions  func(childComplexity int) int
+		Conflicting func(childComplexity int) int
+		Field       func(childComplexity int) int
+	}
+
 	Grave struct {
 		Number  func(childComplexity int) int
 		Row     func(childComplexity int) int
@@ -72,25 +202,92 @@ type ComplexityRoot struct {
 		Text    func(childComplexity int) int
 	}
 
+	KinCitation struct {
+		Confidence func(childComplexity int) int
+		Locator    func(childComplexity int) int
+		Quote      func(childComplexity int) int
+		RecordID   func(childComplexity int) int
+	}
+
+	Kinship struct {
+		Citations func(childComplexity int) int
+		Line      func(childComplexity int) int
+		Martyr    func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Person    func(childComplexity int) int
+		Relation  func(childComplexity int) int
+		Status    func(childComplexity int) int
+	}
+
+	Lead struct {
+		Assignee  func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		CreatedBy func(childComplexity int) int
+		Events    func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Martyr    func(childComplexity int) int
+		Next      func(childComplexity int) int
+		People    func(childComplexity int) int
+		Source    func(childComplexity int) int
+		State     func(childComplexity int) int
+		Summary   func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	LeadChange struct {
+		Event func(childComplexity int) int
+		Lead  func(childComplexity int) int
+	}
+
+	LeadConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	LeadEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	LeadEvent struct {
+		Actor    func(childComplexity int) int
+		Assignee func(childComplexity int) int
+		At       func(childComplexity int) int
+		Evidence func(childComplexity int) int
+		From     func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Note     func(childComplexity int) int
+		Seq      func(childComplexity int) int
+		To       func(childComplexity int) int
+	}
+
 	Martyr struct {
 		Aliases       func(childComplexity int) int
 		ApprovedBy    func(childComplexity int) int
+		Assertions    func(childComplexity int, field *string, first *int, after *string) int
 		Born          func(childComplexity int) int
 		BurialText    func(childComplexity int) int
 		Cemetery      func(childComplexity int) int
 		CertificateNo func(childComplexity int) int
+		Comrades      func(childComplexity int, kind model.NeighbourKind, first *int, after *string) int
 		DeathPlace    func(childComplexity int) int
 		Died          func(childComplexity int) int
 		Enlisted      func(childComplexity int) int
 		Events        func(childComplexity int) int
+		Facts         func(childComplexity int) int
 		Grave         func(childComplexity int) int
 		Hometown      func(childComplexity int) int
 		HometownText  func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Notes         func(childComplexity int) int
+		Portraits     func(childComplexity int, first *int, after *string) int
 		Position      func(childComplexity int) int
+		Records       func(childComplexity int, first *int, after *string) int
 		RegistryNo    func(childComplexity int) int
+		Relatives     func(childComplexity int) int
 		Sex           func(childComplexity int) int
 		Unit          func(childComplexity int) int
 		UnitText      func(childComplexity int) int
@@ -119,9 +316,21 @@ type ComplexityRoot struct {
 		Total func(childComplexity int) int
 	}
 
+	MartyrSuggestion struct {
+		Martyr  func(childComplexity int) int
+		Reasons func(childComplexity int) int
+		Score   func(childComplexity int) int
+	}
+
 	MatchReason struct {
 		Detail func(childComplexity int) int
 		Kind   func(childComplexity int) int
+	}
+
+	Mutation struct {
+		AssignLead     func(childComplexity int, id string, assignee string, expectVersion *int) int
+		CreateLead     func(childComplexity int, input model.CreateLeadInput) int
+		TransitionLead func(childComplexity int, id string, to store.LeadState, note *string, evidence []string, expectVersion *int, familyConsent *bool) int
 	}
 
 	PageInfo struct {
@@ -141,7 +350,29 @@ type ComplexityRoot struct {
 		Year      func(childComplexity int) int
 	}
 
+	Person struct {
+		Born         func(childComplexity int) int
+		Died         func(childComplexity int) int
+		Hometown     func(childComplexity int) int
+		HometownText func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kin          func(childComplexity int) int
+		Living       func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Notes        func(childComplexity int) int
+		Personal     func(childComplexity int) int
+		Sex          func(childComplexity int) int
+	}
+
+	PersonalData struct {
+		Address    func(childComplexity int) int
+		DNAResults func(childComplexity int) int
+		IDNumber   func(childComplexity int) int
+		Phone      func(childComplexity int) int
+	}
+
 	Place struct {
+		Children   func(childComplexity int, first *int, after *string) int
 		Code       func(childComplexity int) int
 		Current    func(childComplexity int) int
 		From       func(childComplexity int) int
@@ -150,10 +381,22 @@ type ComplexityRoot struct {
 		Level      func(childComplexity int) int
 		Lineage    func(childComplexity int) int
 		Lon        func(childComplexity int) int
+		Martyrs    func(childComplexity int, first *int, after *string) int
 		Name       func(childComplexity int) int
 		OtherNames func(childComplexity int) int
 		Parent     func(childComplexity int) int
 		To         func(childComplexity int) int
+	}
+
+	PlaceConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PlaceEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	PlaceLineage struct {
@@ -183,21 +426,144 @@ type ComplexityRoot struct {
 		To     func(childComplexity int) int
 	}
 
+	Portrait struct {
+		AccessionNo    func(childComplexity int) int
+		Archive        func(childComplexity int) int
+		Artist         func(childComplexity int) int
+		BasedOn        func(childComplexity int) int
+		Bytes          func(childComplexity int) int
+		CaptionEn      func(childComplexity int) int
+		CaptionZh      func(childComplexity int) int
+		FamilyConsent  func(childComplexity int) int
+		Height         func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Martyr         func(childComplexity int) int
+		Mime           func(childComplexity int) int
+		Painted        func(childComplexity int) int
+		Published      func(childComplexity int) int
+		Reconstruction func(childComplexity int) int
+		Revision       func(childComplexity int) int
+		Rights         func(childComplexity int) int
+		SHA256         func(childComplexity int) int
+		Width          func(childComplexity int) int
+	}
+
+	PortraitConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PortraitEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Query struct {
-		Martyr        func(childComplexity int, id string) int
-		Martyrs       func(childComplexity int, filter *model.MartyrFilter, first *int, after *string) int
-		SearchMartyrs func(childComplexity int, name string, hometown *string, birthYear *int, unit *string, first *int) int
-		SearchPlaces  func(childComplexity int, query string, first *int) int
+		Cemeteries     func(childComplexity int, first *int, after *string) int
+		Events         func(childComplexity int, first *int, after *string) int
+		Exhibits       func(childComplexity int, first *int, after *string) int
+		Lead           func(childComplexity int, id string) int
+		Leads          func(childComplexity int, filter *model.LeadFilter, first *int, after *string) int
+		Martyr         func(childComplexity int, id string) int
+		Martyrs        func(childComplexity int, filter *model.MartyrFilter, first *int, after *string) int
+		Node           func(childComplexity int, id string) int
+		Nodes          func(childComplexity int, ids []string) int
+		Person         func(childComplexity int, id string) int
+		Portraits      func(childComplexity int, filter *model.PortraitFilter, first *int, after *string) int
+		SearchMartyrs  func(childComplexity int, name string, hometown *string, birthYear *int, unit *string, first *int) int
+		SearchPlaces   func(childComplexity int, query string, first *int) int
+		SearchStories  func(childComplexity int, query string, first *int, after *string, place *string, year *int, unit *string) int
+		Stories        func(childComplexity int, first *int, after *string) int
+		Story          func(childComplexity int, id string) int
+		SuggestMartyrs func(childComplexity int, claim model.FamilyClaimInput) int
+		Units          func(childComplexity int, first *int, after *string) int
+	}
+
+	Story struct {
+		Author    func(childComplexity int) int
+		Body      func(childComplexity int) int
+		Date      func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Martyrs   func(childComplexity int) int
+		Places    func(childComplexity int) int
+		Published func(childComplexity int) int
+		Sources   func(childComplexity int) int
+		Title     func(childComplexity int) int
+		Units     func(childComplexity int) int
+	}
+
+	StoryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	StoryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	StoryFacetValue struct {
+		Count func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
+	StoryFacets struct {
+		Places func(childComplexity int) int
+		Units  func(childComplexity int) int
+		Years  func(childComplexity int) int
+	}
+
+	StoryFragment struct {
+		Field      func(childComplexity int) int
+		Highlights func(childComplexity int) int
+		Marked     func(childComplexity int) int
+		Text       func(childComplexity int) int
+	}
+
+	StoryHit struct {
+		Fragments func(childComplexity int) int
+		Score     func(childComplexity int) int
+		Story     func(childComplexity int) int
+	}
+
+	StorySearchResult struct {
+		Facets   func(childComplexity int) int
+		Hits     func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+		Total    func(childComplexity int) int
+	}
+
+	StorySpan struct {
+		End   func(childComplexity int) int
+		Start func(childComplexity int) int
+	}
+
+	Subscription struct {
+		LeadEvents func(childComplexity int, leadID *string) int
 	}
 
 	Unit struct {
 		Aliases     func(childComplexity int) int
 		From        func(childComplexity int) int
 		ID          func(childComplexity int) int
+		Martyrs     func(childComplexity int, first *int, after *string) int
 		Name        func(childComplexity int) int
 		Parent      func(childComplexity int) int
 		SucceededBy func(childComplexity int) int
 		To          func(childComplexity int) int
+	}
+
+	UnitConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	UnitEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	UnitSuccession struct {
@@ -211,9 +577,36 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ArchivalRecordResolver interface {
+	Kind(ctx context.Context, obj *store.ArchivalRecord) (model.RecordKind, error)
+
+	Institution(ctx context.Context, obj *store.ArchivalRecord) (*string, error)
+	Volume(ctx context.Context, obj *store.ArchivalRecord) (*string, error)
+	Page(ctx context.Context, obj *store.ArchivalRecord) (*string, error)
+	Date(ctx context.Context, obj *store.ArchivalRecord) (*model.PartialDate, error)
+	Transcription(ctx context.Context, obj *store.ArchivalRecord) (*string, error)
+	Martyrs(ctx context.Context, obj *store.ArchivalRecord, first *int, after *string) (*model.MartyrConnection, error)
+}
+type AssertionResolver interface {
+	Martyr(ctx context.Context, obj *store.Assertion) (*store.Martyr, error)
+
+	Note(ctx context.Context, obj *store.Assertion) (*string, error)
+}
 type CemeteryResolver interface {
 	Place(ctx context.Context, obj *store.Cemetery) (*store.Place, error)
 	Address(ctx context.Context, obj *store.Cemetery) (*string, error)
+	Martyrs(ctx context.Context, obj *store.Cemetery, first *int, after *string) (*model.MartyrConnection, error)
+}
+type CitationResolver interface {
+	Record(ctx context.Context, obj *store.Citation) (*store.ArchivalRecord, error)
+	Locator(ctx context.Context, obj *store.Citation) (*string, error)
+	Quote(ctx context.Context, obj *store.Citation) (*string, error)
+}
+type DNAResultResolver interface {
+	Lab(ctx context.Context, obj *store.DNAResult) (*string, error)
+	Date(ctx context.Context, obj *store.DNAResult) (*model.PartialDate, error)
+
+	RecordID(ctx context.Context, obj *store.DNAResult) (*string, error)
 }
 type EventResolver interface {
 	Kind(ctx context.Context, obj *store.Event) (*string, error)
@@ -221,6 +614,51 @@ type EventResolver interface {
 	End(ctx context.Context, obj *store.Event) (*model.PartialDate, error)
 	Place(ctx context.Context, obj *store.Event) (*store.Place, error)
 	Description(ctx context.Context, obj *store.Event) (*string, error)
+}
+type ExhibitResolver interface {
+	TitleEn(ctx context.Context, obj *store.Exhibit) (*string, error)
+	Venue(ctx context.Context, obj *store.Exhibit) (*string, error)
+	Start(ctx context.Context, obj *store.Exhibit) (*model.PartialDate, error)
+	End(ctx context.Context, obj *store.Exhibit) (*model.PartialDate, error)
+	Description(ctx context.Context, obj *store.Exhibit) (*string, error)
+	DonatedTo(ctx context.Context, obj *store.Exhibit) (*string, error)
+
+	Portraits(ctx context.Context, obj *store.Exhibit, first *int, after *string) (*model.PortraitConnection, error)
+}
+type KinCitationResolver interface {
+	Locator(ctx context.Context, obj *store.Citation) (*string, error)
+	Quote(ctx context.Context, obj *store.Citation) (*string, error)
+}
+type KinshipResolver interface {
+	Person(ctx context.Context, obj *store.Kinship) (*store.Person, error)
+	Martyr(ctx context.Context, obj *store.Kinship) (*store.Martyr, error)
+	Relation(ctx context.Context, obj *store.Kinship) (model.Relation, error)
+	Line(ctx context.Context, obj *store.Kinship) (*model.Line, error)
+	Status(ctx context.Context, obj *store.Kinship) (model.KinStatus, error)
+
+	Note(ctx context.Context, obj *store.Kinship) (*string, error)
+}
+type LeadResolver interface {
+	Martyr(ctx context.Context, obj *store.Lead) (*store.Martyr, error)
+	People(ctx context.Context, obj *store.Lead) ([]store.Person, error)
+
+	Source(ctx context.Context, obj *store.Lead) (model.LeadSource, error)
+	Summary(ctx context.Context, obj *store.Lead) (*string, error)
+	Assignee(ctx context.Context, obj *store.Lead) (*string, error)
+	CreatedBy(ctx context.Context, obj *store.Lead) (*string, error)
+	CreatedAt(ctx context.Context, obj *store.Lead) (string, error)
+	UpdatedAt(ctx context.Context, obj *store.Lead) (string, error)
+	Version(ctx context.Context, obj *store.Lead) (int, error)
+	Next(ctx context.Context, obj *store.Lead) ([]store.LeadState, error)
+	Events(ctx context.Context, obj *store.Lead) ([]store.LeadEvent, error)
+}
+type LeadEventResolver interface {
+	Actor(ctx context.Context, obj *store.LeadEvent) (*string, error)
+	At(ctx context.Context, obj *store.LeadEvent) (string, error)
+	From(ctx context.Context, obj *store.LeadEvent) (*store.LeadState, error)
+	To(ctx context.Context, obj *store.LeadEvent) (*store.LeadState, error)
+	Assignee(ctx context.Context, obj *store.LeadEvent) (*string, error)
+	Note(ctx context.Context, obj *store.LeadEvent) (*string, error)
 }
 type MartyrResolver interface {
 	RegistryNo(ctx context.Context, obj *store.Martyr) (*string, error)
@@ -243,6 +681,34 @@ type MartyrResolver interface {
 	ApprovedBy(ctx context.Context, obj *store.Martyr) (*string, error)
 	CertificateNo(ctx context.Context, obj *store.Martyr) (*string, error)
 	Notes(ctx context.Context, obj *store.Martyr) (*string, error)
+
+	Records(ctx context.Context, obj *store.Martyr, first *int, after *string) (*model.ArchivalRecordConnection, error)
+	Assertions(ctx context.Context, obj *store.Martyr, field *string, first *int, after *string) (*model.AssertionConnection, error)
+	Facts(ctx context.Context, obj *store.Martyr) ([]model.Fact, error)
+	Portraits(ctx context.Context, obj *store.Martyr, first *int, after *string) (*model.PortraitConnection, error)
+	Comrades(ctx context.Context, obj *store.Martyr, kind model.NeighbourKind, first *int, after *string) (*model.MartyrConnection, error)
+	Relatives(ctx context.Context, obj *store.Martyr) ([]store.Kinship, error)
+}
+type MutationResolver interface {
+	CreateLead(ctx context.Context, input model.CreateLeadInput) (*store.Lead, error)
+	AssignLead(ctx context.Context, id string, assignee string, expectVersion *int) (*store.Lead, error)
+	TransitionLead(ctx context.Context, id string, to store.LeadState, note *string, evidence []string, expectVersion *int, familyConsent *bool) (*store.Lead, error)
+}
+type PersonResolver interface {
+	Sex(ctx context.Context, obj *store.Person) (*model.Sex, error)
+	Born(ctx context.Context, obj *store.Person) (*model.PartialDate, error)
+	Died(ctx context.Context, obj *store.Person) (*model.PartialDate, error)
+
+	HometownText(ctx context.Context, obj *store.Person) (*string, error)
+	Hometown(ctx context.Context, obj *store.Person) (*store.Place, error)
+	Notes(ctx context.Context, obj *store.Person) (*string, error)
+	Personal(ctx context.Context, obj *store.Person) (*store.PersonalData, error)
+	Kin(ctx context.Context, obj *store.Person) ([]store.Kinship, error)
+}
+type PersonalDataResolver interface {
+	Phone(ctx context.Context, obj *store.PersonalData) (*string, error)
+	Address(ctx context.Context, obj *store.PersonalData) (*string, error)
+	IDNumber(ctx context.Context, obj *store.PersonalData) (*string, error)
 }
 type PlaceResolver interface {
 	Code(ctx context.Context, obj *store.Place) (*string, error)
@@ -256,21 +722,67 @@ type PlaceResolver interface {
 	Lineage(ctx context.Context, obj *store.Place) (*store.Lineage, error)
 	Lat(ctx context.Context, obj *store.Place) (*float64, error)
 	Lon(ctx context.Context, obj *store.Place) (*float64, error)
+	Martyrs(ctx context.Context, obj *store.Place, first *int, after *string) (*model.MartyrConnection, error)
+	Children(ctx context.Context, obj *store.Place, first *int, after *string) (*model.PlaceConnection, error)
 }
 type PlaceLinkResolver interface {
 	Year(ctx context.Context, obj *store.PlaceLink) (*int, error)
 	Kind(ctx context.Context, obj *store.PlaceLink) (model.PlaceChangeKind, error)
 }
+type PortraitResolver interface {
+	Martyr(ctx context.Context, obj *store.Portrait) (*store.Martyr, error)
+
+	Mime(ctx context.Context, obj *store.Portrait) (*string, error)
+	Width(ctx context.Context, obj *store.Portrait) (*int, error)
+	Height(ctx context.Context, obj *store.Portrait) (*int, error)
+	Bytes(ctx context.Context, obj *store.Portrait) (*float64, error)
+	Artist(ctx context.Context, obj *store.Portrait) (*string, error)
+	Painted(ctx context.Context, obj *store.Portrait) (*model.PartialDate, error)
+	BasedOn(ctx context.Context, obj *store.Portrait) (*string, error)
+	Revision(ctx context.Context, obj *store.Portrait) (*int, error)
+
+	AccessionNo(ctx context.Context, obj *store.Portrait) (*string, error)
+	Archive(ctx context.Context, obj *store.Portrait) (*string, error)
+	Rights(ctx context.Context, obj *store.Portrait) (*string, error)
+	CaptionZh(ctx context.Context, obj *store.Portrait) (*string, error)
+	CaptionEn(ctx context.Context, obj *store.Portrait) (*string, error)
+}
 type QueryResolver interface {
 	Martyr(ctx context.Context, id string) (*store.Martyr, error)
 	Martyrs(ctx context.Context, filter *model.MartyrFilter, first *int, after *string) (*model.MartyrConnection, error)
+	Lead(ctx context.Context, id string) (*store.Lead, error)
+	Leads(ctx context.Context, filter *model.LeadFilter, first *int, after *string) (*model.LeadConnection, error)
+	SuggestMartyrs(ctx context.Context, claim model.FamilyClaimInput) ([]model.MartyrSuggestion, error)
+	Cemeteries(ctx context.Context, first *int, after *string) (*model.CemeteryConnection, error)
+	Units(ctx context.Context, first *int, after *string) (*model.UnitConnection, error)
+	Events(ctx context.Context, first *int, after *string) (*model.EventConnection, error)
+	Node(ctx context.Context, id string) (model.Node, error)
+	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
+	Person(ctx context.Context, id string) (*store.Person, error)
+	Portraits(ctx context.Context, filter *model.PortraitFilter, first *int, after *string) (*model.PortraitConnection, error)
+	Exhibits(ctx context.Context, first *int, after *string) (*model.ExhibitConnection, error)
 	SearchMartyrs(ctx context.Context, name string, hometown *string, birthYear *int, unit *string, first *int) (*model.MartyrSearchResult, error)
 	SearchPlaces(ctx context.Context, query string, first *int) ([]model.PlaceMatch, error)
+	Story(ctx context.Context, id string) (*store.Story, error)
+	Stories(ctx context.Context, first *int, after *string) (*model.StoryConnection, error)
+	SearchStories(ctx context.Context, query string, first *int, after *string, place *string, year *int, unit *string) (*model.StorySearchResult, error)
+}
+type StoryResolver interface {
+	Author(ctx context.Context, obj *store.Story) (*string, error)
+	Date(ctx context.Context, obj *store.Story) (*model.PartialDate, error)
+	Martyrs(ctx context.Context, obj *store.Story) ([]store.Martyr, error)
+	Places(ctx context.Context, obj *store.Story) ([]store.Place, error)
+	Units(ctx context.Context, obj *store.Story) ([]store.Unit, error)
+}
+type SubscriptionResolver interface {
+	LeadEvents(ctx context.Context, leadID *string) (<-chan *casework.Event, error)
 }
 type UnitResolver interface {
 	Parent(ctx context.Context, obj *store.Unit) (*store.Unit, error)
 	From(ctx context.Context, obj *store.Unit) (*int, error)
 	To(ctx context.Context, obj *store.Unit) (*int, error)
+
+	Martyrs(ctx context.Context, obj *store.Unit, first *int, after *string) (*model.MartyrConnection, error)
 }
 type UnitSuccessionResolver interface {
 	Unit(ctx context.Context, obj *store.UnitLink) (*store.Unit, error)
@@ -315,6 +827,173 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Alias.Source(childComplexity), true
 
+	case "ArchivalRecord.date":
+		if e.ComplexityRoot.ArchivalRecord.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchivalRecord.Date(childComplexity), true
+	case "ArchivalRecord.id":
+		if e.ComplexityRoot.ArchivalRecord.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchivalRecord.ID(childComplexity), true
+	case "ArchivalRecord.institution":
+		if e.ComplexityRoot.ArchivalRecord.Institution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchivalRecord.Institution(childComplexity), true
+	case "ArchivalRecord.kind":
+		if e.ComplexityRoot.ArchivalRecord.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchivalRecord.Kind(childComplexity), true
+	case "ArchivalRecord.martyrs":
+		if e.ComplexityRoot.ArchivalRecord.Martyrs == nil {
+			break
+		}
+
+		args, err := ec.field_ArchivalRecord_martyrs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ArchivalRecord.Martyrs(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "ArchivalRecord.page":
+		if e.ComplexityRoot.ArchivalRecord.Page == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchivalRecord.Page(childComplexity), true
+	case "ArchivalRecord.title":
+		if e.ComplexityRoot.ArchivalRecord.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchivalRecord.Title(childComplexity), true
+	case "ArchivalRecord.transcription":
+		if e.ComplexityRoot.ArchivalRecord.Transcription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchivalRecord.Transcription(childComplexity), true
+	case "ArchivalRecord.volume":
+		if e.ComplexityRoot.ArchivalRecord.Volume == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchivalRecord.Volume(childComplexity), true
+
+	case "ArchivalRecordConnection.edges":
+		if e.ComplexityRoot.ArchivalRecordConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchivalRecordConnection.Edges(childComplexity), true
+	case "ArchivalRecordConnection.pageInfo":
+		if e.ComplexityRoot.ArchivalRecordConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchivalRecordConnection.PageInfo(childComplexity), true
+	case "ArchivalRecordConnection.totalCount":
+		if e.ComplexityRoot.ArchivalRecordConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchivalRecordConnection.TotalCount(childComplexity), true
+
+	case "ArchivalRecordEdge.citations":
+		if e.ComplexityRoot.ArchivalRecordEdge.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchivalRecordEdge.Citations(childComplexity), true
+	case "ArchivalRecordEdge.cursor":
+		if e.ComplexityRoot.ArchivalRecordEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchivalRecordEdge.Cursor(childComplexity), true
+	case "ArchivalRecordEdge.node":
+		if e.ComplexityRoot.ArchivalRecordEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchivalRecordEdge.Node(childComplexity), true
+
+	case "Assertion.citations":
+		if e.ComplexityRoot.Assertion.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assertion.Citations(childComplexity), true
+	case "Assertion.field":
+		if e.ComplexityRoot.Assertion.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assertion.Field(childComplexity), true
+	case "Assertion.id":
+		if e.ComplexityRoot.Assertion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assertion.ID(childComplexity), true
+	case "Assertion.martyr":
+		if e.ComplexityRoot.Assertion.Martyr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assertion.Martyr(childComplexity), true
+	case "Assertion.note":
+		if e.ComplexityRoot.Assertion.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assertion.Note(childComplexity), true
+	case "Assertion.value":
+		if e.ComplexityRoot.Assertion.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assertion.Value(childComplexity), true
+
+	case "AssertionConnection.edges":
+		if e.ComplexityRoot.AssertionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssertionConnection.Edges(childComplexity), true
+	case "AssertionConnection.pageInfo":
+		if e.ComplexityRoot.AssertionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssertionConnection.PageInfo(childComplexity), true
+	case "AssertionConnection.totalCount":
+		if e.ComplexityRoot.AssertionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssertionConnection.TotalCount(childComplexity), true
+
+	case "AssertionEdge.cursor":
+		if e.ComplexityRoot.AssertionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssertionEdge.Cursor(childComplexity), true
+	case "AssertionEdge.node":
+		if e.ComplexityRoot.AssertionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssertionEdge.Node(childComplexity), true
+
 	case "Cemetery.address":
 		if e.ComplexityRoot.Cemetery.Address == nil {
 			break
@@ -327,6 +1006,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cemetery.ID(childComplexity), true
+	case "Cemetery.martyrs":
+		if e.ComplexityRoot.Cemetery.Martyrs == nil {
+			break
+		}
+
+		args, err := ec.field_Cemetery_martyrs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Cemetery.Martyrs(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Cemetery.name":
 		if e.ComplexityRoot.Cemetery.Name == nil {
 			break
@@ -339,6 +1029,94 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cemetery.Place(childComplexity), true
+
+	case "CemeteryConnection.edges":
+		if e.ComplexityRoot.CemeteryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CemeteryConnection.Edges(childComplexity), true
+	case "CemeteryConnection.pageInfo":
+		if e.ComplexityRoot.CemeteryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CemeteryConnection.PageInfo(childComplexity), true
+	case "CemeteryConnection.totalCount":
+		if e.ComplexityRoot.CemeteryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CemeteryConnection.TotalCount(childComplexity), true
+
+	case "CemeteryEdge.cursor":
+		if e.ComplexityRoot.CemeteryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CemeteryEdge.Cursor(childComplexity), true
+	case "CemeteryEdge.node":
+		if e.ComplexityRoot.CemeteryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CemeteryEdge.Node(childComplexity), true
+
+	case "Citation.confidence":
+		if e.ComplexityRoot.Citation.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Confidence(childComplexity), true
+	case "Citation.locator":
+		if e.ComplexityRoot.Citation.Locator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Locator(childComplexity), true
+	case "Citation.quote":
+		if e.ComplexityRoot.Citation.Quote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Quote(childComplexity), true
+	case "Citation.record":
+		if e.ComplexityRoot.Citation.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Record(childComplexity), true
+
+	case "DNAResult.date":
+		if e.ComplexityRoot.DNAResult.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DNAResult.Date(childComplexity), true
+	case "DNAResult.lab":
+		if e.ComplexityRoot.DNAResult.Lab == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DNAResult.Lab(childComplexity), true
+	case "DNAResult.martyrId":
+		if e.ComplexityRoot.DNAResult.MartyrID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DNAResult.MartyrID(childComplexity), true
+	case "DNAResult.outcome":
+		if e.ComplexityRoot.DNAResult.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DNAResult.Outcome(childComplexity), true
+	case "DNAResult.recordId":
+		if e.ComplexityRoot.DNAResult.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DNAResult.RecordID(childComplexity), true
 
 	case "Event.description":
 		if e.ComplexityRoot.Event.Description == nil {
@@ -383,6 +1161,155 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Event.Start(childComplexity), true
 
+	case "EventConnection.edges":
+		if e.ComplexityRoot.EventConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventConnection.Edges(childComplexity), true
+	case "EventConnection.pageInfo":
+		if e.ComplexityRoot.EventConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventConnection.PageInfo(childComplexity), true
+	case "EventConnection.totalCount":
+		if e.ComplexityRoot.EventConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventConnection.TotalCount(childComplexity), true
+
+	case "EventEdge.cursor":
+		if e.ComplexityRoot.EventEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventEdge.Cursor(childComplexity), true
+	case "EventEdge.node":
+		if e.ComplexityRoot.EventEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventEdge.Node(childComplexity), true
+
+	case "Exhibit.description":
+		if e.ComplexityRoot.Exhibit.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exhibit.Description(childComplexity), true
+	case "Exhibit.donatedTo":
+		if e.ComplexityRoot.Exhibit.DonatedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exhibit.DonatedTo(childComplexity), true
+	case "Exhibit.end":
+		if e.ComplexityRoot.Exhibit.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exhibit.End(childComplexity), true
+	case "Exhibit.id":
+		if e.ComplexityRoot.Exhibit.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exhibit.ID(childComplexity), true
+	case "Exhibit.portraits":
+		if e.ComplexityRoot.Exhibit.Portraits == nil {
+			break
+		}
+
+		args, err := ec.field_Exhibit_portraits_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Exhibit.Portraits(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Exhibit.published":
+		if e.ComplexityRoot.Exhibit.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exhibit.Published(childComplexity), true
+	case "Exhibit.start":
+		if e.ComplexityRoot.Exhibit.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exhibit.Start(childComplexity), true
+	case "Exhibit.title":
+		if e.ComplexityRoot.Exhibit.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exhibit.Title(childComplexity), true
+	case "Exhibit.titleEn":
+		if e.ComplexityRoot.Exhibit.TitleEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exhibit.TitleEn(childComplexity), true
+	case "Exhibit.venue":
+		if e.ComplexityRoot.Exhibit.Venue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exhibit.Venue(childComplexity), true
+
+	case "ExhibitConnection.edges":
+		if e.ComplexityRoot.ExhibitConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExhibitConnection.Edges(childComplexity), true
+	case "ExhibitConnection.pageInfo":
+		if e.ComplexityRoot.ExhibitConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExhibitConnection.PageInfo(childComplexity), true
+	case "ExhibitConnection.totalCount":
+		if e.ComplexityRoot.ExhibitConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExhibitConnection.TotalCount(childComplexity), true
+
+	case "ExhibitEdge.cursor":
+		if e.ComplexityRoot.ExhibitEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExhibitEdge.Cursor(childComplexity), true
+	case "ExhibitEdge.node":
+		if e.ComplexityRoot.ExhibitEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExhibitEdge.Node(childComplexity), true
+
+	case "Fact.assertions":
+		if e.ComplexityRoot.Fact.Assertions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.Assertions(childComplexity), true
+	case "Fact.conflicting":
+		if e.ComplexityRoot.Fact.Conflicting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.Conflicting(childComplexity), true
+	case "Fact.field":
+		if e.ComplexityRoot.Fact.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.Field(childComplexity), true
+
 	case "Grave.number":
 		if e.ComplexityRoot.Grave.Number == nil {
 			break
@@ -408,6 +1335,253 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Grave.Text(childComplexity), true
 
+	case "KinCitation.confidence":
+		if e.ComplexityRoot.KinCitation.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KinCitation.Confidence(childComplexity), true
+	case "KinCitation.locator":
+		if e.ComplexityRoot.KinCitation.Locator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KinCitation.Locator(childComplexity), true
+	case "KinCitation.quote":
+		if e.ComplexityRoot.KinCitation.Quote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KinCitation.Quote(childComplexity), true
+	case "KinCitation.recordId":
+		if e.ComplexityRoot.KinCitation.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KinCitation.RecordID(childComplexity), true
+
+	case "Kinship.citations":
+		if e.ComplexityRoot.Kinship.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kinship.Citations(childComplexity), true
+	case "Kinship.line":
+		if e.ComplexityRoot.Kinship.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kinship.Line(childComplexity), true
+	case "Kinship.martyr":
+		if e.ComplexityRoot.Kinship.Martyr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kinship.Martyr(childComplexity), true
+	case "Kinship.note":
+		if e.ComplexityRoot.Kinship.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kinship.Note(childComplexity), true
+	case "Kinship.person":
+		if e.ComplexityRoot.Kinship.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kinship.Person(childComplexity), true
+	case "Kinship.relation":
+		if e.ComplexityRoot.Kinship.Relation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kinship.Relation(childComplexity), true
+	case "Kinship.status":
+		if e.ComplexityRoot.Kinship.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kinship.Status(childComplexity), true
+
+	case "Lead.assignee":
+		if e.ComplexityRoot.Lead.Assignee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Assignee(childComplexity), true
+	case "Lead.createdAt":
+		if e.ComplexityRoot.Lead.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.CreatedAt(childComplexity), true
+	case "Lead.createdBy":
+		if e.ComplexityRoot.Lead.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.CreatedBy(childComplexity), true
+	case "Lead.events":
+		if e.ComplexityRoot.Lead.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Events(childComplexity), true
+	case "Lead.id":
+		if e.ComplexityRoot.Lead.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ID(childComplexity), true
+	case "Lead.martyr":
+		if e.ComplexityRoot.Lead.Martyr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Martyr(childComplexity), true
+	case "Lead.next":
+		if e.ComplexityRoot.Lead.Next == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Next(childComplexity), true
+	case "Lead.people":
+		if e.ComplexityRoot.Lead.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.People(childComplexity), true
+	case "Lead.source":
+		if e.ComplexityRoot.Lead.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Source(childComplexity), true
+	case "Lead.state":
+		if e.ComplexityRoot.Lead.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.State(childComplexity), true
+	case "Lead.summary":
+		if e.ComplexityRoot.Lead.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Summary(childComplexity), true
+	case "Lead.updatedAt":
+		if e.ComplexityRoot.Lead.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.UpdatedAt(childComplexity), true
+	case "Lead.version":
+		if e.ComplexityRoot.Lead.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Version(childComplexity), true
+
+	case "LeadChange.event":
+		if e.ComplexityRoot.LeadChange.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadChange.Event(childComplexity), true
+	case "LeadChange.lead":
+		if e.ComplexityRoot.LeadChange.Lead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadChange.Lead(childComplexity), true
+
+	case "LeadConnection.edges":
+		if e.ComplexityRoot.LeadConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadConnection.Edges(childComplexity), true
+	case "LeadConnection.pageInfo":
+		if e.ComplexityRoot.LeadConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadConnection.PageInfo(childComplexity), true
+	case "LeadConnection.totalCount":
+		if e.ComplexityRoot.LeadConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadConnection.TotalCount(childComplexity), true
+
+	case "LeadEdge.cursor":
+		if e.ComplexityRoot.LeadEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEdge.Cursor(childComplexity), true
+	case "LeadEdge.node":
+		if e.ComplexityRoot.LeadEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEdge.Node(childComplexity), true
+
+	case "LeadEvent.actor":
+		if e.ComplexityRoot.LeadEvent.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEvent.Actor(childComplexity), true
+	case "LeadEvent.assignee":
+		if e.ComplexityRoot.LeadEvent.Assignee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEvent.Assignee(childComplexity), true
+	case "LeadEvent.at":
+		if e.ComplexityRoot.LeadEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEvent.At(childComplexity), true
+	case "LeadEvent.evidence":
+		if e.ComplexityRoot.LeadEvent.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEvent.Evidence(childComplexity), true
+	case "LeadEvent.from":
+		if e.ComplexityRoot.LeadEvent.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEvent.From(childComplexity), true
+	case "LeadEvent.kind":
+		if e.ComplexityRoot.LeadEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEvent.Kind(childComplexity), true
+	case "LeadEvent.note":
+		if e.ComplexityRoot.LeadEvent.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEvent.Note(childComplexity), true
+	case "LeadEvent.seq":
+		if e.ComplexityRoot.LeadEvent.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEvent.Seq(childComplexity), true
+	case "LeadEvent.to":
+		if e.ComplexityRoot.LeadEvent.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEvent.To(childComplexity), true
+
 	case "Martyr.aliases":
 		if e.ComplexityRoot.Martyr.Aliases == nil {
 			break
@@ -420,6 +1594,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Martyr.ApprovedBy(childComplexity), true
+	case "Martyr.assertions":
+		if e.ComplexityRoot.Martyr.Assertions == nil {
+			break
+		}
+
+		args, err := ec.field_Martyr_assertions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Martyr.Assertions(childComplexity, args["field"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Martyr.born":
 		if e.ComplexityRoot.Martyr.Born == nil {
 			break
@@ -444,6 +1629,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Martyr.CertificateNo(childComplexity), true
+	case "Martyr.comrades":
+		if e.ComplexityRoot.Martyr.Comrades == nil {
+			break
+		}
+
+		args, err := ec.field_Martyr_comrades_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Martyr.Comrades(childComplexity, args["kind"].(model.NeighbourKind), args["first"].(*int), args["after"].(*string)), true
 	case "Martyr.deathPlace":
 		if e.ComplexityRoot.Martyr.DeathPlace == nil {
 			break
@@ -468,6 +1664,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Martyr.Events(childComplexity), true
+	case "Martyr.facts":
+		if e.ComplexityRoot.Martyr.Facts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Martyr.Facts(childComplexity), true
 	case "Martyr.grave":
 		if e.ComplexityRoot.Martyr.Grave == nil {
 			break
@@ -504,18 +1706,46 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Martyr.Notes(childComplexity), true
+	case "Martyr.portraits":
+		if e.ComplexityRoot.Martyr.Portraits == nil {
+			break
+		}
+
+		args, err := ec.field_Martyr_portraits_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Martyr.Portraits(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Martyr.position":
 		if e.ComplexityRoot.Martyr.Position == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Martyr.Position(childComplexity), true
+	case "Martyr.records":
+		if e.ComplexityRoot.Martyr.Records == nil {
+			break
+		}
+
+		args, err := ec.field_Martyr_records_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Martyr.Records(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Martyr.registryNo":
 		if e.ComplexityRoot.Martyr.RegistryNo == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Martyr.RegistryNo(childComplexity), true
+	case "Martyr.relatives":
+		if e.ComplexityRoot.Martyr.Relatives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Martyr.Relatives(childComplexity), true
 	case "Martyr.sex":
 		if e.ComplexityRoot.Martyr.Sex == nil {
 			break
@@ -605,6 +1835,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MartyrSearchResult.Total(childComplexity), true
 
+	case "MartyrSuggestion.martyr":
+		if e.ComplexityRoot.MartyrSuggestion.Martyr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MartyrSuggestion.Martyr(childComplexity), true
+	case "MartyrSuggestion.reasons":
+		if e.ComplexityRoot.MartyrSuggestion.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MartyrSuggestion.Reasons(childComplexity), true
+	case "MartyrSuggestion.score":
+		if e.ComplexityRoot.MartyrSuggestion.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MartyrSuggestion.Score(childComplexity), true
+
 	case "MatchReason.detail":
 		if e.ComplexityRoot.MatchReason.Detail == nil {
 			break
@@ -617,6 +1866,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MatchReason.Kind(childComplexity), true
+
+	case "Mutation.assignLead":
+		if e.ComplexityRoot.Mutation.AssignLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignLead(childComplexity, args["id"].(string), args["assignee"].(string), args["expectVersion"].(*int)), true
+	case "Mutation.createLead":
+		if e.ComplexityRoot.Mutation.CreateLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateLead(childComplexity, args["input"].(model.CreateLeadInput)), true
+	case "Mutation.transitionLead":
+		if e.ComplexityRoot.Mutation.TransitionLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_transitionLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TransitionLead(childComplexity, args["id"].(string), args["to"].(store.LeadState), args["note"].(*string), args["evidence"].([]string), args["expectVersion"].(*int), args["familyConsent"].(*bool)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -686,6 +1969,109 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PartialDate.Year(childComplexity), true
 
+	case "Person.born":
+		if e.ComplexityRoot.Person.Born == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Born(childComplexity), true
+	case "Person.died":
+		if e.ComplexityRoot.Person.Died == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Died(childComplexity), true
+	case "Person.hometown":
+		if e.ComplexityRoot.Person.Hometown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Hometown(childComplexity), true
+	case "Person.hometownText":
+		if e.ComplexityRoot.Person.HometownText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.HometownText(childComplexity), true
+	case "Person.id":
+		if e.ComplexityRoot.Person.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.ID(childComplexity), true
+	case "Person.kin":
+		if e.ComplexityRoot.Person.Kin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Kin(childComplexity), true
+	case "Person.living":
+		if e.ComplexityRoot.Person.Living == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Living(childComplexity), true
+	case "Person.name":
+		if e.ComplexityRoot.Person.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Name(childComplexity), true
+	case "Person.notes":
+		if e.ComplexityRoot.Person.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Notes(childComplexity), true
+	case "Person.personal":
+		if e.ComplexityRoot.Person.Personal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Personal(childComplexity), true
+	case "Person.sex":
+		if e.ComplexityRoot.Person.Sex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Sex(childComplexity), true
+
+	case "PersonalData.address":
+		if e.ComplexityRoot.PersonalData.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalData.Address(childComplexity), true
+	case "PersonalData.dnaResults":
+		if e.ComplexityRoot.PersonalData.DNAResults == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalData.DNAResults(childComplexity), true
+	case "PersonalData.idNumber":
+		if e.ComplexityRoot.PersonalData.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalData.IDNumber(childComplexity), true
+	case "PersonalData.phone":
+		if e.ComplexityRoot.PersonalData.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalData.Phone(childComplexity), true
+
+	case "Place.children":
+		if e.ComplexityRoot.Place.Children == nil {
+			break
+		}
+
+		args, err := ec.field_Place_children_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Place.Children(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Place.code":
 		if e.ComplexityRoot.Place.Code == nil {
 			break
@@ -734,6 +2120,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.Lon(childComplexity), true
+	case "Place.martyrs":
+		if e.ComplexityRoot.Place.Martyrs == nil {
+			break
+		}
+
+		args, err := ec.field_Place_martyrs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Place.Martyrs(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Place.name":
 		if e.ComplexityRoot.Place.Name == nil {
 			break
@@ -758,6 +2155,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.To(childComplexity), true
+
+	case "PlaceConnection.edges":
+		if e.ComplexityRoot.PlaceConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaceConnection.Edges(childComplexity), true
+	case "PlaceConnection.pageInfo":
+		if e.ComplexityRoot.PlaceConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaceConnection.PageInfo(childComplexity), true
+	case "PlaceConnection.totalCount":
+		if e.ComplexityRoot.PlaceConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaceConnection.TotalCount(childComplexity), true
+
+	case "PlaceEdge.cursor":
+		if e.ComplexityRoot.PlaceEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaceEdge.Cursor(childComplexity), true
+	case "PlaceEdge.node":
+		if e.ComplexityRoot.PlaceEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaceEdge.Node(childComplexity), true
 
 	case "PlaceLineage.ancestors":
 		if e.ComplexityRoot.PlaceLineage.Ancestors == nil {
@@ -853,6 +2282,209 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PlaceName.To(childComplexity), true
 
+	case "Portrait.accessionNo":
+		if e.ComplexityRoot.Portrait.AccessionNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.AccessionNo(childComplexity), true
+	case "Portrait.archive":
+		if e.ComplexityRoot.Portrait.Archive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.Archive(childComplexity), true
+	case "Portrait.artist":
+		if e.ComplexityRoot.Portrait.Artist == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.Artist(childComplexity), true
+	case "Portrait.basedOn":
+		if e.ComplexityRoot.Portrait.BasedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.BasedOn(childComplexity), true
+	case "Portrait.bytes":
+		if e.ComplexityRoot.Portrait.Bytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.Bytes(childComplexity), true
+	case "Portrait.captionEn":
+		if e.ComplexityRoot.Portrait.CaptionEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.CaptionEn(childComplexity), true
+	case "Portrait.captionZh":
+		if e.ComplexityRoot.Portrait.CaptionZh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.CaptionZh(childComplexity), true
+	case "Portrait.familyConsent":
+		if e.ComplexityRoot.Portrait.FamilyConsent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.FamilyConsent(childComplexity), true
+	case "Portrait.height":
+		if e.ComplexityRoot.Portrait.Height == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.Height(childComplexity), true
+	case "Portrait.id":
+		if e.ComplexityRoot.Portrait.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.ID(childComplexity), true
+	case "Portrait.martyr":
+		if e.ComplexityRoot.Portrait.Martyr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.Martyr(childComplexity), true
+	case "Portrait.mime":
+		if e.ComplexityRoot.Portrait.Mime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.Mime(childComplexity), true
+	case "Portrait.painted":
+		if e.ComplexityRoot.Portrait.Painted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.Painted(childComplexity), true
+	case "Portrait.published":
+		if e.ComplexityRoot.Portrait.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.Published(childComplexity), true
+	case "Portrait.reconstruction":
+		if e.ComplexityRoot.Portrait.Reconstruction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.Reconstruction(childComplexity), true
+	case "Portrait.revision":
+		if e.ComplexityRoot.Portrait.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.Revision(childComplexity), true
+	case "Portrait.rights":
+		if e.ComplexityRoot.Portrait.Rights == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.Rights(childComplexity), true
+	case "Portrait.sha256":
+		if e.ComplexityRoot.Portrait.SHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.SHA256(childComplexity), true
+	case "Portrait.width":
+		if e.ComplexityRoot.Portrait.Width == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.Width(childComplexity), true
+
+	case "PortraitConnection.edges":
+		if e.ComplexityRoot.PortraitConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortraitConnection.Edges(childComplexity), true
+	case "PortraitConnection.pageInfo":
+		if e.ComplexityRoot.PortraitConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortraitConnection.PageInfo(childComplexity), true
+	case "PortraitConnection.totalCount":
+		if e.ComplexityRoot.PortraitConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortraitConnection.TotalCount(childComplexity), true
+
+	case "PortraitEdge.cursor":
+		if e.ComplexityRoot.PortraitEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortraitEdge.Cursor(childComplexity), true
+	case "PortraitEdge.node":
+		if e.ComplexityRoot.PortraitEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortraitEdge.Node(childComplexity), true
+
+	case "Query.cemeteries":
+		if e.ComplexityRoot.Query.Cemeteries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cemeteries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Cemeteries(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.events":
+		if e.ComplexityRoot.Query.Events == nil {
+			break
+		}
+
+		args, err := ec.field_Query_events_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Events(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.exhibits":
+		if e.ComplexityRoot.Query.Exhibits == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exhibits_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Exhibits(childComplexity, args["first"].(*int), args["after"].(*string)), true
+
+	case "Query.lead":
+		if e.ComplexityRoot.Query.Lead == nil {
+			break
+		}
+
+		args, err := ec.field_Query_lead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Lead(childComplexity, args["id"].(string)), true
+	case "Query.leads":
+		if e.ComplexityRoot.Query.Leads == nil {
+			break
+		}
+
+		args, err := ec.field_Query_leads_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Leads(childComplexity, args["filter"].(*model.LeadFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.martyr":
 		if e.ComplexityRoot.Query.Martyr == nil {
 			break
@@ -875,6 +2507,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Martyrs(childComplexity, args["filter"].(*model.MartyrFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.node":
+		if e.ComplexityRoot.Query.Node == nil {
+			break
+		}
+
+		args, err := ec.field_Query_node_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.nodes":
+		if e.ComplexityRoot.Query.Nodes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.person":
+		if e.ComplexityRoot.Query.Person == nil {
+			break
+		}
+
+		args, err := ec.field_Query_person_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Person(childComplexity, args["id"].(string)), true
+	case "Query.portraits":
+		if e.ComplexityRoot.Query.Portraits == nil {
+			break
+		}
+
+		args, err := ec.field_Query_portraits_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Portraits(childComplexity, args["filter"].(*model.PortraitFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.searchMartyrs":
 		if e.ComplexityRoot.Query.SearchMartyrs == nil {
 			break
@@ -897,6 +2573,280 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SearchPlaces(childComplexity, args["query"].(string), args["first"].(*int)), true
+	case "Query.searchStories":
+		if e.ComplexityRoot.Query.SearchStories == nil {
+			break
+		}
+
+		args, err := ec.field_Query_searchStories_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SearchStories(childComplexity, args["query"].(string), args["first"].(*int), args["after"].(*string), args["place"].(*string), args["year"].(*int), args["unit"].(*string)), true
+	case "Query.stories":
+		if e.ComplexityRoot.Query.Stories == nil {
+			break
+		}
+
+		args, err := ec.field_Query_stories_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Stories(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.story":
+		if e.ComplexityRoot.Query.Story == nil {
+			break
+		}
+
+		args, err := ec.field_Query_story_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Story(childComplexity, args["id"].(string)), true
+	case "Query.suggestMartyrs":
+		if e.ComplexityRoot.Query.SuggestMartyrs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_suggestMartyrs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SuggestMartyrs(childComplexity, args["claim"].(model.FamilyClaimInput)), true
+	case "Query.units":
+		if e.ComplexityRoot.Query.Units == nil {
+			break
+		}
+
+		args, err := ec.field_Query_units_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Units(childComplexity, args["first"].(*int), args["after"].(*string)), true
+
+	case "Story.author":
+		if e.ComplexityRoot.Story.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Author(childComplexity), true
+	case "Story.body":
+		if e.ComplexityRoot.Story.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Body(childComplexity), true
+	case "Story.date":
+		if e.ComplexityRoot.Story.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Date(childComplexity), true
+	case "Story.id":
+		if e.ComplexityRoot.Story.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.ID(childComplexity), true
+	case "Story.martyrs":
+		if e.ComplexityRoot.Story.Martyrs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Martyrs(childComplexity), true
+	case "Story.places":
+		if e.ComplexityRoot.Story.Places == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Places(childComplexity), true
+	case "Story.published":
+		if e.ComplexityRoot.Story.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Published(childComplexity), true
+	case "Story.sources":
+		if e.ComplexityRoot.Story.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Sources(childComplexity), true
+	case "Story.title":
+		if e.ComplexityRoot.Story.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Title(childComplexity), true
+	case "Story.units":
+		if e.ComplexityRoot.Story.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Units(childComplexity), true
+
+	case "StoryConnection.edges":
+		if e.ComplexityRoot.StoryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryConnection.Edges(childComplexity), true
+	case "StoryConnection.pageInfo":
+		if e.ComplexityRoot.StoryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryConnection.PageInfo(childComplexity), true
+	case "StoryConnection.totalCount":
+		if e.ComplexityRoot.StoryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryConnection.TotalCount(childComplexity), true
+
+	case "StoryEdge.cursor":
+		if e.ComplexityRoot.StoryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryEdge.Cursor(childComplexity), true
+	case "StoryEdge.node":
+		if e.ComplexityRoot.StoryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryEdge.Node(childComplexity), true
+
+	case "StoryFacetValue.count":
+		if e.ComplexityRoot.StoryFacetValue.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryFacetValue.Count(childComplexity), true
+	case "StoryFacetValue.value":
+		if e.ComplexityRoot.StoryFacetValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryFacetValue.Value(childComplexity), true
+
+	case "StoryFacets.places":
+		if e.ComplexityRoot.StoryFacets.Places == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryFacets.Places(childComplexity), true
+	case "StoryFacets.units":
+		if e.ComplexityRoot.StoryFacets.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryFacets.Units(childComplexity), true
+	case "StoryFacets.years":
+		if e.ComplexityRoot.StoryFacets.Years == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryFacets.Years(childComplexity), true
+
+	case "StoryFragment.field":
+		if e.ComplexityRoot.StoryFragment.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryFragment.Field(childComplexity), true
+	case "StoryFragment.highlights":
+		if e.ComplexityRoot.StoryFragment.Highlights == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryFragment.Highlights(childComplexity), true
+	case "StoryFragment.marked":
+		if e.ComplexityRoot.StoryFragment.Marked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryFragment.Marked(childComplexity), true
+	case "StoryFragment.text":
+		if e.ComplexityRoot.StoryFragment.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryFragment.Text(childComplexity), true
+
+	case "StoryHit.fragments":
+		if e.ComplexityRoot.StoryHit.Fragments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryHit.Fragments(childComplexity), true
+	case "StoryHit.score":
+		if e.ComplexityRoot.StoryHit.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryHit.Score(childComplexity), true
+	case "StoryHit.story":
+		if e.ComplexityRoot.StoryHit.Story == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryHit.Story(childComplexity), true
+
+	case "StorySearchResult.facets":
+		if e.ComplexityRoot.StorySearchResult.Facets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StorySearchResult.Facets(childComplexity), true
+	case "StorySearchResult.hits":
+		if e.ComplexityRoot.StorySearchResult.Hits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StorySearchResult.Hits(childComplexity), true
+	case "StorySearchResult.pageInfo":
+		if e.ComplexityRoot.StorySearchResult.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StorySearchResult.PageInfo(childComplexity), true
+	case "StorySearchResult.total":
+		if e.ComplexityRoot.StorySearchResult.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StorySearchResult.Total(childComplexity), true
+
+	case "StorySpan.end":
+		if e.ComplexityRoot.StorySpan.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StorySpan.End(childComplexity), true
+	case "StorySpan.start":
+		if e.ComplexityRoot.StorySpan.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StorySpan.Start(childComplexity), true
+
+	case "Subscription.leadEvents":
+		if e.ComplexityRoot.Subscription.LeadEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_leadEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.LeadEvents(childComplexity, args["leadId"].(*string)), true
 
 	case "Unit.aliases":
 		if e.ComplexityRoot.Unit.Aliases == nil {
@@ -916,6 +2866,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unit.ID(childComplexity), true
+	case "Unit.martyrs":
+		if e.ComplexityRoot.Unit.Martyrs == nil {
+			break
+		}
+
+		args, err := ec.field_Unit_martyrs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Unit.Martyrs(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Unit.name":
 		if e.ComplexityRoot.Unit.Name == nil {
 			break
@@ -940,6 +2901,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unit.To(childComplexity), true
+
+	case "UnitConnection.edges":
+		if e.ComplexityRoot.UnitConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitConnection.Edges(childComplexity), true
+	case "UnitConnection.pageInfo":
+		if e.ComplexityRoot.UnitConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitConnection.PageInfo(childComplexity), true
+	case "UnitConnection.totalCount":
+		if e.ComplexityRoot.UnitConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitConnection.TotalCount(childComplexity), true
+
+	case "UnitEdge.cursor":
+		if e.ComplexityRoot.UnitEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitEdge.Cursor(childComplexity), true
+	case "UnitEdge.node":
+		if e.ComplexityRoot.UnitEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitEdge.Node(childComplexity), true
 
 	case "UnitSuccession.note":
 		if e.ComplexityRoot.UnitSuccession.Note == nil {
@@ -969,7 +2962,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("CandidateInput", ec.unmarshalInputCandidateInput),
+			graphql.NewInputUnmarshaler("CreateLeadInput", ec.unmarshalInputCreateLeadInput),
+			graphql.NewInputUnmarshaler("FamilyClaimInput", ec.unmarshalInputFamilyClaimInput),
+			graphql.NewInputUnmarshaler("LeadFilter", ec.unmarshalInputLeadFilter),
 			graphql.NewInputUnmarshaler("MartyrFilter", ec.unmarshalInputMartyrFilter),
+			graphql.NewInputUnmarshaler("PortraitFilter", ec.unmarshalInputPortraitFilter),
 		)
 	}
 	first := true
@@ -1004,6 +3002,38 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -1076,6 +3106,158 @@ type PartialDate {
   1951年3月至5月; the source text (or 不详) when the year is unknown.
   """
   display: String!
+}
+`, BuiltIn: false},
+	{Name: "../schema/lead.graphqls", Input: `extend type Query {
+  """A lead by id; null when there is none. Volunteers, caseworkers and admins only."""
+  lead(id: ID!): Lead
+  """Leads matching the filter, in id order. Volunteers, caseworkers and admins only."""
+  leads(filter: LeadFilter, first: Int, after: String): LeadConnection!
+  """
+  Martyrs who may be the one a family means, best first, each with the
+  reasons it fits (name differences, hometown, birth year, unit, and what
+  the family remembers). Volunteers, caseworkers and admins only.
+  """
+  suggestMartyrs(claim: FamilyClaimInput!): [MartyrSuggestion!]!
+}
+
+type Mutation {
+  """Open a lead (state NEW) linking a martyr and candidate family members."""
+  createLead(input: CreateLeadInput!): Lead!
+  """Give a lead to someone (caseworkers and admins)."""
+  assignLead(id: ID!, assignee: String!, expectVersion: Int): Lead!
+  """
+  Move a lead to another state. The workflow decides which moves exist
+  (INVALID_TRANSITION otherwise), the caller's role who may make them
+  (FORBIDDEN); CONFIRMED needs a caseworker other than the one who proposed
+  the family and marks the kinships confirmed citing the evidence;
+  ANNOUNCED needs familyConsent. expectVersion guards against a concurrent
+  move (CONFLICT).
+  """
+  transitionLead(id: ID!, to: LeadState!, note: String, evidence: [ID!], expectVersion: Int, familyConsent: Boolean): Lead!
+}
+
+type Subscription {
+  """Every move of one lead, or of every lead when leadId is null (a lead board)."""
+  leadEvents(leadId: ID): LeadChange!
+}
+
+enum LeadState {
+  NEW
+  TRIAGED
+  INVESTIGATING
+  CANDIDATE_FAMILY
+  DOC_VERIFIED
+  DNA_REQUESTED
+  DNA_MATCH
+  DNA_EXCLUDED
+  CONFIRMED
+  ANNOUNCED
+  REJECTED
+  ON_HOLD
+  REOPENED
+}
+
+enum LeadSource {
+  SEARCH
+  CLAIM
+  MANUAL
+}
+
+"""A volunteer's line of inquiry linking a martyr to a family."""
+type Lead implements Node {
+  id: ID!
+  martyr: Martyr
+  """Candidate family members."""
+  people: [Person!]!
+  state: LeadState!
+  source: LeadSource!
+  summary: String
+  assignee: String
+  createdBy: String
+  """RFC 3339."""
+  createdAt: String!
+  updatedAt: String!
+  """Pass it as expectVersion to detect a concurrent move."""
+  version: Int!
+  """The states this lead may move to next."""
+  next: [LeadState!]!
+  """The audit trail: every move, oldest first; never edited."""
+  events: [LeadEvent!]!
+}
+
+"""One entry of a lead's audit trail."""
+type LeadEvent {
+  seq: Int!
+  """create, transition, assign, note."""
+  kind: String!
+  actor: String
+  """RFC 3339."""
+  at: String!
+  from: LeadState
+  to: LeadState
+  assignee: String
+  note: String
+  """Archival record ids cited."""
+  evidence: [ID!]!
+}
+
+"""A move of a lead, as subscriptions deliver it."""
+type LeadChange {
+  lead: Lead!
+  event: LeadEvent!
+}
+
+input LeadFilter {
+  states: [LeadState!]
+  assignee: String
+  martyrId: ID
+}
+
+type LeadConnection {
+  edges: [LeadEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type LeadEdge {
+  cursor: String!
+  node: Lead!
+}
+
+input CandidateInput {
+  personId: ID!
+  """The kinship the family claims; it is recorded as claimed."""
+  relation: Relation
+  line: Line
+}
+
+input CreateLeadInput {
+  martyrId: ID!
+  candidates: [CandidateInput!]
+  source: LeadSource
+  summary: String
+  """Who works it; a volunteer's own lead is theirs."""
+  assignee: String
+}
+
+"""What a family tells a volunteer about the man they lost."""
+input FamilyClaimInput {
+  """As the family knows it: characters, pinyin, a 小名; ? for a character not known."""
+  name: String!
+  """Usually today's name of the place."""
+  hometown: String
+  birthYear: Int
+  unit: String
+  """What they remember: where he fell, letters, comrades."""
+  memories: String
+  first: Int = 20
+}
+
+type MartyrSuggestion {
+  martyr: Martyr!
+  score: Float!
+  reasons: [MatchReason!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/martyr.graphqls", Input: `type Query {
@@ -1195,6 +3377,31 @@ type MartyrEdge {
   cursor: String!
   node: Martyr!
 }
+
+"""Which comrades of a martyr to list."""
+enum NeighbourKind {
+  """Same hometown, or a former or later name of it."""
+  HOMETOWN
+  """Anywhere in the same county, counting its former and later names (胶县 and 胶州市 are one)."""
+  COUNTY
+  """Same unit."""
+  UNIT
+  """Buried in the same cemetery."""
+  CEMETERY
+}
+
+extend type Martyr {
+  """Records that mention him or are cited about him, in id order, each with the citations about him."""
+  records(first: Int, after: String): ArchivalRecordConnection!
+  """Everything asserted about him, in id order; conflicting values stay side by side."""
+  assertions(field: String, first: Int, after: String): AssertionConnection!
+  """The asserted facts grouped by field, conflicts flagged."""
+  facts: [Fact!]!
+  """His portraits, in id order."""
+  portraits(first: Int, after: String): PortraitConnection!
+  """Other martyrs sharing his hometown, county, unit or cemetery, in id order; he is never among them."""
+  comrades(kind: NeighbourKind!, first: Int, after: String): MartyrConnection!
+}
 `, BuiltIn: false},
 	{Name: "../schema/military.graphqls", Input: `"""A military unit under one designation."""
 type Unit implements Node {
@@ -1232,6 +3439,168 @@ type Cemetery implements Node {
   name: String!
   place: Place
   address: String
+}
+
+extend type Query {
+  """Cemeteries in id order."""
+  cemeteries(first: Int, after: String): CemeteryConnection!
+  """Units in id order."""
+  units(first: Int, after: String): UnitConnection!
+  """Battles, campaigns and other events in id order."""
+  events(first: Int, after: String): EventConnection!
+}
+
+extend type Cemetery {
+  """Martyrs buried here, in id order."""
+  martyrs(first: Int, after: String): MartyrConnection!
+}
+
+extend type Unit {
+  """Martyrs who served in this designation, in id order."""
+  martyrs(first: Int, after: String): MartyrConnection!
+}
+
+type CemeteryConnection {
+  edges: [CemeteryEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type CemeteryEdge {
+  cursor: String!
+  node: Cemetery!
+}
+
+type UnitConnection {
+  edges: [UnitEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type UnitEdge {
+  cursor: String!
+  node: Unit!
+}
+
+type EventConnection {
+  edges: [EventEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type EventEdge {
+  cursor: String!
+  node: Event!
+}
+`, BuiltIn: false},
+	{Name: "../schema/node.graphqls", Input: `extend type Query {
+  """
+  Any entity by its id; null when there is none. Ids are the store's own
+  (see Node), so the lookup asks every kind at once, one batched look-up
+  per kind however many ids are asked for.
+  """
+  node(id: ID!): Node
+  """The entities with these ids, in the same order; null for an id that names nothing. At most 100 ids."""
+  nodes(ids: [ID!]!): [Node]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/people.graphqls", Input: `extend type Query {
+  """
+  A person the graph knows of (a relative, a witness); null when there is
+  none. Personal data is redacted unless the caller works the person's case.
+  """
+  person(id: ID!): Person
+}
+
+extend type Martyr {
+  """The people kin to him, claimed or confirmed, with their citations."""
+  relatives: [Kinship!]!
+}
+
+"""A living relative or any other person the graph knows of."""
+type Person implements Node {
+  id: ID!
+  name: String!
+  sex: Sex
+  born: PartialDate
+  died: PartialDate
+  living: Boolean!
+  """Where the person lives or came from, as written."""
+  hometownText: String
+  hometown: Place
+  notes: String
+  """
+  Sensitive personal information (PIPL): phone, address, ID number, DNA
+  comparison outcomes. Only caseworkers, admins and the volunteer assigned
+  to a lead of this person see it, and every read is audited. For anyone
+  else it is null with an error whose extensions.code is UNAUTHENTICATED
+  (no token) or FORBIDDEN. Null without error when there is none.
+  """
+  personal: PersonalData
+  """The martyrs this person is kin to."""
+  kin: [Kinship!]!
+}
+
+type PersonalData {
+  phone: String
+  address: String
+  idNumber: String
+  """Comparison outcomes only, never profiles."""
+  dnaResults: [DNAResult!]!
+}
+
+type DNAResult {
+  martyrId: ID!
+  lab: String
+  date: PartialDate
+  """match, excluded, inconclusive."""
+  outcome: String!
+  """The lab report as an archival record."""
+  recordId: ID
+}
+
+enum Relation {
+  FATHER
+  MOTHER
+  BROTHER
+  SISTER
+  SON
+  DAUGHTER
+  NEPHEW
+  NIECE
+  GRANDCHILD
+  SPOUSE
+  OTHER
+}
+
+"""Line of descent: it decides which DNA comparison is possible (Y-STR paternal, mtDNA maternal)."""
+enum Line {
+  PATERNAL
+  MATERNAL
+}
+
+enum KinStatus {
+  CLAIMED
+  CONFIRMED
+}
+
+"""How a person is kin to a martyr, and on what evidence."""
+type Kinship {
+  person: Person!
+  martyr: Martyr!
+  relation: Relation!
+  line: Line
+  status: KinStatus!
+  citations: [KinCitation!]!
+  note: String
+}
+
+"""A record supporting a kinship (GEDCOM QUAY confidence 0-3)."""
+type KinCitation {
+  recordId: ID!
+  locator: String
+  quote: String
+  confidence: Int!
 }
 `, BuiltIn: false},
 	{Name: "../schema/place.graphqls", Input: `enum PlaceLevel {
@@ -1296,6 +3665,217 @@ type PlaceLineage {
   """Places that replaced this one, transitively, nearest first."""
   successors: [PlaceLink!]!
 }
+
+extend type Place {
+  """
+  Martyrs from here: hometown this place, a place it replaced, or anywhere
+  beneath either, in id order.
+  """
+  martyrs(first: Int, after: String): MartyrConnection!
+  """The places directly beneath this one, current and former, in id order."""
+  children(first: Int, after: String): PlaceConnection!
+}
+
+type PlaceConnection {
+  edges: [PlaceEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type PlaceEdge {
+  cursor: String!
+  node: Place!
+}
+`, BuiltIn: false},
+	{Name: "../schema/portrait.graphqls", Input: `extend type Query {
+  """Portraits in id order, or in curated order within an exhibit."""
+  portraits(filter: PortraitFilter, first: Int, after: String): PortraitConnection!
+  """Exhibits in id order."""
+  exhibits(first: Int, after: String): ExhibitConnection!
+}
+
+input PortraitFilter {
+  """Only the portraits hung in this exhibit, in its curated order."""
+  exhibitId: ID
+  """Only portraits of this martyr."""
+  martyrId: ID
+  """Only this artist's work (exact name)."""
+  artist: String
+  """Only portraits of martyrs from this place: a place it replaced, or anywhere beneath either, counts. Not with exhibitId or martyrId."""
+  placeId: ID
+  """Only portraits of martyrs who fell in this battle or campaign. Not with exhibitId or martyrId."""
+  eventId: ID
+}
+
+"""A painting or photograph of a martyr, with what is known of how it was made."""
+type Portrait implements Node {
+  id: ID!
+  martyr: Martyr
+  """Content hash of the image; the media service serves it by this."""
+  sha256: String!
+  mime: String
+  width: Int
+  height: Int
+  """Size of the original in bytes."""
+  bytes: Float
+  artist: String
+  painted: PartialDate
+  """Whose descriptions the painting follows."""
+  basedOn: String
+  revision: Int
+  """Painted from descriptions, not from a photograph."""
+  reconstruction: Boolean!
+  accessionNo: String
+  """Holding archive."""
+  archive: String
+  rights: String
+  captionZh: String
+  captionEn: String
+  familyConsent: Boolean!
+  published: Boolean!
+}
+
+"""A curated show of portraits."""
+type Exhibit implements Node {
+  id: ID!
+  title: String!
+  titleEn: String
+  venue: String
+  start: PartialDate
+  end: PartialDate
+  description: String
+  """The archive the works were donated to."""
+  donatedTo: String
+  published: Boolean!
+  """The portraits in curated order."""
+  portraits(first: Int, after: String): PortraitConnection!
+}
+
+type PortraitConnection {
+  edges: [PortraitEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type PortraitEdge {
+  cursor: String!
+  node: Portrait!
+}
+
+type ExhibitConnection {
+  edges: [ExhibitEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type ExhibitEdge {
+  cursor: String!
+  node: Exhibit!
+}
+`, BuiltIn: false},
+	{Name: "../schema/records.graphqls", Input: `enum RecordKind {
+  """英名录."""
+  ROLL
+  """墓葬登记."""
+  GRAVE
+  """墓碑照片."""
+  HEADSTONE
+  """革命烈士证明书."""
+  CERTIFICATE
+  """牺牲通知书."""
+  DEATH_NOTICE
+  """县志."""
+  CHRONICLE
+  """部队档案."""
+  UNIT_ARCHIVE
+  """族谱."""
+  GENEALOGY
+  """口述."""
+  ORAL
+  """DNA 比对结果."""
+  DNA
+  """1950 烈士清册."""
+  REGISTER
+  OTHER
+}
+
+"""A source: a document, photo, testimony or laboratory result."""
+type ArchivalRecord implements Node {
+  id: ID!
+  kind: RecordKind!
+  title: String!
+  """Holding institution."""
+  institution: String
+  volume: String
+  page: String
+  date: PartialDate
+  transcription: String
+  """Martyrs the record mentions, in id order."""
+  martyrs(first: Int, after: String): MartyrConnection!
+}
+
+"""
+Where a fact comes from: a record, where in it, what it says, and how
+sure it is (GEDCOM QUAY: 0 unreliable, 1 questionable, 2 secondary, 3
+direct primary evidence).
+"""
+type Citation {
+  record: ArchivalRecord
+  """Page, line, photo frame."""
+  locator: String
+  quote: String
+  confidence: Int!
+}
+
+"""One fact about a martyr and what supports it."""
+type Assertion implements Node {
+  id: ID!
+  martyr: Martyr
+  """born, hometown, unit, died, name, ..."""
+  field: String!
+  value: String!
+  citations: [Citation!]!
+  note: String
+}
+
+"""
+Every value the sources give for one field of a martyr, side by side:
+two records that disagree on the birth year give two assertions here,
+and neither overwrites the other.
+"""
+type Fact {
+  field: String!
+  """More than one distinct value."""
+  conflicting: Boolean!
+  assertions: [Assertion!]!
+}
+
+type ArchivalRecordConnection {
+  edges: [ArchivalRecordEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type ArchivalRecordEdge {
+  cursor: String!
+  node: ArchivalRecord!
+  """
+  On a martyr's records: the citations of this record by assertions about
+  that martyr (empty when the record only mentions him).
+  """
+  citations: [Citation!]!
+}
+
+type AssertionConnection {
+  edges: [AssertionEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type AssertionEdge {
+  cursor: String!
+  node: Assertion!
+}
 `, BuiltIn: false},
 	{Name: "../schema/search.graphqls", Input: `extend type Query {
   """
@@ -1344,6 +3924,88 @@ type PlaceMatch {
   current: [Place!]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/story.graphqls", Input: `extend type Query {
+  """A published story; null when it does not exist or is a draft."""
+  story(id: ID!): Story
+  """Published stories in id order."""
+  stories(first: Int = 20, after: String): StoryConnection!
+  """
+  Full-text search over published stories' titles and bodies, for
+  journalists. Traditional and simplified forms match each other (張/张).
+  The facet arguments narrow the result to stories with that value.
+  """
+  searchStories(query: String!, first: Int = 10, after: String, place: ID, year: Int, unit: ID): StorySearchResult!
+}
+
+"""A narrative for journalists and the public, with its sources."""
+type Story implements Node {
+  id: ID!
+  title: String!
+  body: String!
+  author: String
+  date: PartialDate
+  martyrs: [Martyr!]!
+  places: [Place!]!
+  units: [Unit!]!
+  sources: [Citation!]!
+  published: Boolean!
+}
+
+type StoryConnection {
+  edges: [StoryEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type StoryEdge {
+  cursor: String!
+  node: Story!
+}
+
+type StorySearchResult {
+  """Stories matching, over all pages."""
+  total: Int!
+  hits: [StoryHit!]!
+  facets: StoryFacets!
+  pageInfo: PageInfo!
+}
+
+type StoryHit {
+  score: Float!
+  story: Story!
+  fragments: [StoryFragment!]!
+}
+
+"""
+A piece of a title or body around matched words. text is plain text;
+highlights are rune (code point) offsets into it, end exclusive; marked is
+text HTML-escaped with each highlight in <mark>, safe to insert as HTML.
+"""
+type StoryFragment {
+  """title or body"""
+  field: String!
+  text: String!
+  highlights: [StorySpan!]!
+  marked: String!
+}
+
+type StorySpan {
+  start: Int!
+  end: Int!
+}
+
+type StoryFacets {
+  places: [StoryFacetValue!]!
+  years: [StoryFacetValue!]!
+  units: [StoryFacetValue!]!
+}
+
+"""A facet value (a place or unit id, or a year) and how many hits have it."""
+type StoryFacetValue {
+  value: String!
+  count: Int!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -1363,6 +4025,94 @@ func (ec *executionContext) childFields_Alias(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Alias", field.Name)
 }
 
+func (ec *executionContext) childFields_ArchivalRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ArchivalRecord_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_ArchivalRecord_kind(ctx, field)
+	case "title":
+		return ec.fieldContext_ArchivalRecord_title(ctx, field)
+	case "institution":
+		return ec.fieldContext_ArchivalRecord_institution(ctx, field)
+	case "volume":
+		return ec.fieldContext_ArchivalRecord_volume(ctx, field)
+	case "page":
+		return ec.fieldContext_ArchivalRecord_page(ctx, field)
+	case "date":
+		return ec.fieldContext_ArchivalRecord_date(ctx, field)
+	case "transcription":
+		return ec.fieldContext_ArchivalRecord_transcription(ctx, field)
+	case "martyrs":
+		return ec.fieldContext_ArchivalRecord_martyrs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArchivalRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_ArchivalRecordConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ArchivalRecordConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ArchivalRecordConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ArchivalRecordConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArchivalRecordConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ArchivalRecordEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ArchivalRecordEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ArchivalRecordEdge_node(ctx, field)
+	case "citations":
+		return ec.fieldContext_ArchivalRecordEdge_citations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArchivalRecordEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Assertion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Assertion_id(ctx, field)
+	case "martyr":
+		return ec.fieldContext_Assertion_martyr(ctx, field)
+	case "field":
+		return ec.fieldContext_Assertion_field(ctx, field)
+	case "value":
+		return ec.fieldContext_Assertion_value(ctx, field)
+	case "citations":
+		return ec.fieldContext_Assertion_citations(ctx, field)
+	case "note":
+		return ec.fieldContext_Assertion_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Assertion", field.Name)
+}
+
+func (ec *executionContext) childFields_AssertionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AssertionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AssertionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AssertionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssertionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AssertionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AssertionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AssertionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssertionEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Cemetery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1373,8 +4123,62 @@ func (ec *executionContext) childFields_Cemetery(ctx context.Context, field grap
 		return ec.fieldContext_Cemetery_place(ctx, field)
 	case "address":
 		return ec.fieldContext_Cemetery_address(ctx, field)
+	case "martyrs":
+		return ec.fieldContext_Cemetery_martyrs(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Cemetery", field.Name)
+}
+
+func (ec *executionContext) childFields_CemeteryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CemeteryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CemeteryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CemeteryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CemeteryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CemeteryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CemeteryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CemeteryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CemeteryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Citation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "record":
+		return ec.fieldContext_Citation_record(ctx, field)
+	case "locator":
+		return ec.fieldContext_Citation_locator(ctx, field)
+	case "quote":
+		return ec.fieldContext_Citation_quote(ctx, field)
+	case "confidence":
+		return ec.fieldContext_Citation_confidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Citation", field.Name)
+}
+
+func (ec *executionContext) childFields_DNAResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "martyrId":
+		return ec.fieldContext_DNAResult_martyrId(ctx, field)
+	case "lab":
+		return ec.fieldContext_DNAResult_lab(ctx, field)
+	case "date":
+		return ec.fieldContext_DNAResult_date(ctx, field)
+	case "outcome":
+		return ec.fieldContext_DNAResult_outcome(ctx, field)
+	case "recordId":
+		return ec.fieldContext_DNAResult_recordId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DNAResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1397,6 +4201,88 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 }
 
+func (ec *executionContext) childFields_EventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_EventConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_EventConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_EventConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_EventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_EventEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_EventEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Exhibit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Exhibit_id(ctx, field)
+	case "title":
+		return ec.fieldContext_Exhibit_title(ctx, field)
+	case "titleEn":
+		return ec.fieldContext_Exhibit_titleEn(ctx, field)
+	case "venue":
+		return ec.fieldContext_Exhibit_venue(ctx, field)
+	case "start":
+		return ec.fieldContext_Exhibit_start(ctx, field)
+	case "end":
+		return ec.fieldContext_Exhibit_end(ctx, field)
+	case "description":
+		return ec.fieldContext_Exhibit_description(ctx, field)
+	case "donatedTo":
+		return ec.fieldContext_Exhibit_donatedTo(ctx, field)
+	case "published":
+		return ec.fieldContext_Exhibit_published(ctx, field)
+	case "portraits":
+		return ec.fieldContext_Exhibit_portraits(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Exhibit", field.Name)
+}
+
+func (ec *executionContext) childFields_ExhibitConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ExhibitConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ExhibitConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ExhibitConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExhibitConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ExhibitEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ExhibitEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ExhibitEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExhibitEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Fact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_Fact_field(ctx, field)
+	case "conflicting":
+		return ec.fieldContext_Fact_conflicting(ctx, field)
+	case "assertions":
+		return ec.fieldContext_Fact_assertions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Fact", field.Name)
+}
+
 func (ec *executionContext) childFields_Grave(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "section":
@@ -1409,6 +4295,128 @@ func (ec *executionContext) childFields_Grave(ctx context.Context, field graphql
 		return ec.fieldContext_Grave_text(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Grave", field.Name)
+}
+
+func (ec *executionContext) childFields_KinCitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "recordId":
+		return ec.fieldContext_KinCitation_recordId(ctx, field)
+	case "locator":
+		return ec.fieldContext_KinCitation_locator(ctx, field)
+	case "quote":
+		return ec.fieldContext_KinCitation_quote(ctx, field)
+	case "confidence":
+		return ec.fieldContext_KinCitation_confidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KinCitation", field.Name)
+}
+
+func (ec *executionContext) childFields_Kinship(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_Kinship_person(ctx, field)
+	case "martyr":
+		return ec.fieldContext_Kinship_martyr(ctx, field)
+	case "relation":
+		return ec.fieldContext_Kinship_relation(ctx, field)
+	case "line":
+		return ec.fieldContext_Kinship_line(ctx, field)
+	case "status":
+		return ec.fieldContext_Kinship_status(ctx, field)
+	case "citations":
+		return ec.fieldContext_Kinship_citations(ctx, field)
+	case "note":
+		return ec.fieldContext_Kinship_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Kinship", field.Name)
+}
+
+func (ec *executionContext) childFields_Lead(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Lead_id(ctx, field)
+	case "martyr":
+		return ec.fieldContext_Lead_martyr(ctx, field)
+	case "people":
+		return ec.fieldContext_Lead_people(ctx, field)
+	case "state":
+		return ec.fieldContext_Lead_state(ctx, field)
+	case "source":
+		return ec.fieldContext_Lead_source(ctx, field)
+	case "summary":
+		return ec.fieldContext_Lead_summary(ctx, field)
+	case "assignee":
+		return ec.fieldContext_Lead_assignee(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Lead_createdBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Lead_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Lead_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Lead_version(ctx, field)
+	case "next":
+		return ec.fieldContext_Lead_next(ctx, field)
+	case "events":
+		return ec.fieldContext_Lead_events(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Lead", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lead":
+		return ec.fieldContext_LeadChange_lead(ctx, field)
+	case "event":
+		return ec.fieldContext_LeadChange_event(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadChange", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LeadConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LeadConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LeadConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_LeadEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_LeadEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_LeadEvent_seq(ctx, field)
+	case "kind":
+		return ec.fieldContext_LeadEvent_kind(ctx, field)
+	case "actor":
+		return ec.fieldContext_LeadEvent_actor(ctx, field)
+	case "at":
+		return ec.fieldContext_LeadEvent_at(ctx, field)
+	case "from":
+		return ec.fieldContext_LeadEvent_from(ctx, field)
+	case "to":
+		return ec.fieldContext_LeadEvent_to(ctx, field)
+	case "assignee":
+		return ec.fieldContext_LeadEvent_assignee(ctx, field)
+	case "note":
+		return ec.fieldContext_LeadEvent_note(ctx, field)
+	case "evidence":
+		return ec.fieldContext_LeadEvent_evidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_Martyr(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1457,6 +4465,18 @@ func (ec *executionContext) childFields_Martyr(ctx context.Context, field graphq
 		return ec.fieldContext_Martyr_notes(ctx, field)
 	case "unnamed":
 		return ec.fieldContext_Martyr_unnamed(ctx, field)
+	case "records":
+		return ec.fieldContext_Martyr_records(ctx, field)
+	case "assertions":
+		return ec.fieldContext_Martyr_assertions(ctx, field)
+	case "facts":
+		return ec.fieldContext_Martyr_facts(ctx, field)
+	case "portraits":
+		return ec.fieldContext_Martyr_portraits(ctx, field)
+	case "comrades":
+		return ec.fieldContext_Martyr_comrades(ctx, field)
+	case "relatives":
+		return ec.fieldContext_Martyr_relatives(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Martyr", field.Name)
 }
@@ -1505,6 +4525,18 @@ func (ec *executionContext) childFields_MartyrSearchResult(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type MartyrSearchResult", field.Name)
 }
 
+func (ec *executionContext) childFields_MartyrSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "martyr":
+		return ec.fieldContext_MartyrSuggestion_martyr(ctx, field)
+	case "score":
+		return ec.fieldContext_MartyrSuggestion_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_MartyrSuggestion_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MartyrSuggestion", field.Name)
+}
+
 func (ec *executionContext) childFields_MatchReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -1549,6 +4581,48 @@ func (ec *executionContext) childFields_PartialDate(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type PartialDate", field.Name)
 }
 
+func (ec *executionContext) childFields_Person(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Person_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Person_name(ctx, field)
+	case "sex":
+		return ec.fieldContext_Person_sex(ctx, field)
+	case "born":
+		return ec.fieldContext_Person_born(ctx, field)
+	case "died":
+		return ec.fieldContext_Person_died(ctx, field)
+	case "living":
+		return ec.fieldContext_Person_living(ctx, field)
+	case "hometownText":
+		return ec.fieldContext_Person_hometownText(ctx, field)
+	case "hometown":
+		return ec.fieldContext_Person_hometown(ctx, field)
+	case "notes":
+		return ec.fieldContext_Person_notes(ctx, field)
+	case "personal":
+		return ec.fieldContext_Person_personal(ctx, field)
+	case "kin":
+		return ec.fieldContext_Person_kin(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
+}
+
+func (ec *executionContext) childFields_PersonalData(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "phone":
+		return ec.fieldContext_PersonalData_phone(ctx, field)
+	case "address":
+		return ec.fieldContext_PersonalData_address(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_PersonalData_idNumber(ctx, field)
+	case "dnaResults":
+		return ec.fieldContext_PersonalData_dnaResults(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonalData", field.Name)
+}
+
 func (ec *executionContext) childFields_Place(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1575,8 +4649,34 @@ func (ec *executionContext) childFields_Place(ctx context.Context, field graphql
 		return ec.fieldContext_Place_lat(ctx, field)
 	case "lon":
 		return ec.fieldContext_Place_lon(ctx, field)
+	case "martyrs":
+		return ec.fieldContext_Place_martyrs(ctx, field)
+	case "children":
+		return ec.fieldContext_Place_children(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Place", field.Name)
+}
+
+func (ec *executionContext) childFields_PlaceConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PlaceConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PlaceConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PlaceConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlaceConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PlaceEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PlaceEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PlaceEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlaceEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_PlaceLineage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1633,6 +4733,192 @@ func (ec *executionContext) childFields_PlaceName(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type PlaceName", field.Name)
 }
 
+func (ec *executionContext) childFields_Portrait(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Portrait_id(ctx, field)
+	case "martyr":
+		return ec.fieldContext_Portrait_martyr(ctx, field)
+	case "sha256":
+		return ec.fieldContext_Portrait_sha256(ctx, field)
+	case "mime":
+		return ec.fieldContext_Portrait_mime(ctx, field)
+	case "width":
+		return ec.fieldContext_Portrait_width(ctx, field)
+	case "height":
+		return ec.fieldContext_Portrait_height(ctx, field)
+	case "bytes":
+		return ec.fieldContext_Portrait_bytes(ctx, field)
+	case "artist":
+		return ec.fieldContext_Portrait_artist(ctx, field)
+	case "painted":
+		return ec.fieldContext_Portrait_painted(ctx, field)
+	case "basedOn":
+		return ec.fieldContext_Portrait_basedOn(ctx, field)
+	case "revision":
+		return ec.fieldContext_Portrait_revision(ctx, field)
+	case "reconstruction":
+		return ec.fieldContext_Portrait_reconstruction(ctx, field)
+	case "accessionNo":
+		return ec.fieldContext_Portrait_accessionNo(ctx, field)
+	case "archive":
+		return ec.fieldContext_Portrait_archive(ctx, field)
+	case "rights":
+		return ec.fieldContext_Portrait_rights(ctx, field)
+	case "captionZh":
+		return ec.fieldContext_Portrait_captionZh(ctx, field)
+	case "captionEn":
+		return ec.fieldContext_Portrait_captionEn(ctx, field)
+	case "familyConsent":
+		return ec.fieldContext_Portrait_familyConsent(ctx, field)
+	case "published":
+		return ec.fieldContext_Portrait_published(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Portrait", field.Name)
+}
+
+func (ec *executionContext) childFields_PortraitConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PortraitConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PortraitConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PortraitConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortraitConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PortraitEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PortraitEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PortraitEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortraitEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Story(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Story_id(ctx, field)
+	case "title":
+		return ec.fieldContext_Story_title(ctx, field)
+	case "body":
+		return ec.fieldContext_Story_body(ctx, field)
+	case "author":
+		return ec.fieldContext_Story_author(ctx, field)
+	case "date":
+		return ec.fieldContext_Story_date(ctx, field)
+	case "martyrs":
+		return ec.fieldContext_Story_martyrs(ctx, field)
+	case "places":
+		return ec.fieldContext_Story_places(ctx, field)
+	case "units":
+		return ec.fieldContext_Story_units(ctx, field)
+	case "sources":
+		return ec.fieldContext_Story_sources(ctx, field)
+	case "published":
+		return ec.fieldContext_Story_published(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Story", field.Name)
+}
+
+func (ec *executionContext) childFields_StoryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_StoryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_StoryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_StoryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_StoryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_StoryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_StoryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_StoryFacetValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_StoryFacetValue_value(ctx, field)
+	case "count":
+		return ec.fieldContext_StoryFacetValue_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoryFacetValue", field.Name)
+}
+
+func (ec *executionContext) childFields_StoryFacets(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "places":
+		return ec.fieldContext_StoryFacets_places(ctx, field)
+	case "years":
+		return ec.fieldContext_StoryFacets_years(ctx, field)
+	case "units":
+		return ec.fieldContext_StoryFacets_units(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoryFacets", field.Name)
+}
+
+func (ec *executionContext) childFields_StoryFragment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_StoryFragment_field(ctx, field)
+	case "text":
+		return ec.fieldContext_StoryFragment_text(ctx, field)
+	case "highlights":
+		return ec.fieldContext_StoryFragment_highlights(ctx, field)
+	case "marked":
+		return ec.fieldContext_StoryFragment_marked(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoryFragment", field.Name)
+}
+
+func (ec *executionContext) childFields_StoryHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "score":
+		return ec.fieldContext_StoryHit_score(ctx, field)
+	case "story":
+		return ec.fieldContext_StoryHit_story(ctx, field)
+	case "fragments":
+		return ec.fieldContext_StoryHit_fragments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoryHit", field.Name)
+}
+
+func (ec *executionContext) childFields_StorySearchResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_StorySearchResult_total(ctx, field)
+	case "hits":
+		return ec.fieldContext_StorySearchResult_hits(ctx, field)
+	case "facets":
+		return ec.fieldContext_StorySearchResult_facets(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_StorySearchResult_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StorySearchResult", field.Name)
+}
+
+func (ec *executionContext) childFields_StorySpan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_StorySpan_start(ctx, field)
+	case "end":
+		return ec.fieldContext_StorySpan_end(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StorySpan", field.Name)
+}
+
 func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1649,8 +4935,32 @@ func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.
 		return ec.fieldContext_Unit_to(ctx, field)
 	case "succeededBy":
 		return ec.fieldContext_Unit_succeededBy(ctx, field)
+	case "martyrs":
+		return ec.fieldContext_Unit_martyrs(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Unit", field.Name)
+}
+
+func (ec *executionContext) childFields_UnitConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_UnitConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_UnitConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_UnitConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_UnitEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_UnitEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_UnitEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_UnitSuccession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1781,6 +5091,318 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_ArchivalRecord_martyrs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Cemetery_martyrs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Exhibit_portraits_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Martyr_assertions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Martyr_comrades_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (model.NeighbourKind, error) {
+			return ec.unmarshalNNeighbourKind2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐNeighbourKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Martyr_portraits_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Martyr_records_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_assignLead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "assignee",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["assignee"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectVersion"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createLead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateLeadInput, error) {
+			return ec.unmarshalNCreateLeadInput2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐCreateLeadInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_transitionLead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (store.LeadState, error) {
+			return ec.unmarshalNLeadState2githubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadState(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "evidence",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["evidence"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "expectVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectVersion"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "familyConsent",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["familyConsent"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Place_children_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Place_martyrs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1792,6 +5414,116 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_cemeteries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exhibits_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_lead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_leads_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.LeadFilter, error) {
+			return ec.unmarshalOLeadFilter2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐLeadFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -1815,6 +5547,78 @@ func (ec *executionContext) field_Query_martyrs_args(ctx context.Context, rawArg
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.MartyrFilter, error) {
 			return ec.unmarshalOMartyrFilter2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_portraits_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.PortraitFilter, error) {
+			return ec.unmarshalOPortraitFilter2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPortraitFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1904,6 +5708,168 @@ func (ec *executionContext) field_Query_searchPlaces_args(ctx context.Context, r
 		return nil, err
 	}
 	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_searchStories_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "place",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["place"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "unit",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unit"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_stories_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_story_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_suggestMartyrs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "claim",
+		func(ctx context.Context, v any) (model.FamilyClaimInput, error) {
+			return ec.unmarshalNFamilyClaimInput2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐFamilyClaimInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["claim"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_units_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_leadEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "leadId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["leadId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Unit_martyrs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -2050,6 +6016,715 @@ func (ec *executionContext) fieldContext_Alias_source(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Alias", field, false, false, "String")
 }
 
+func (ec *executionContext) _ArchivalRecord_id(ctx context.Context, field graphql.CollectedField, obj *store.ArchivalRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchivalRecord_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchivalRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchivalRecord", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ArchivalRecord_kind(ctx context.Context, field graphql.CollectedField, obj *store.ArchivalRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchivalRecord_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ArchivalRecord().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RecordKind) graphql.Marshaler {
+			return ec.marshalNRecordKind2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐRecordKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchivalRecord_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchivalRecord", field, true, true, "RecordKind")
+}
+
+func (ec *executionContext) _ArchivalRecord_title(ctx context.Context, field graphql.CollectedField, obj *store.ArchivalRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchivalRecord_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchivalRecord_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchivalRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArchivalRecord_institution(ctx context.Context, field graphql.CollectedField, obj *store.ArchivalRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchivalRecord_institution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ArchivalRecord().Institution(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ArchivalRecord_institution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchivalRecord", field, true, true, "String")
+}
+
+func (ec *executionContext) _ArchivalRecord_volume(ctx context.Context, field graphql.CollectedField, obj *store.ArchivalRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchivalRecord_volume(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ArchivalRecord().Volume(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ArchivalRecord_volume(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchivalRecord", field, true, true, "String")
+}
+
+func (ec *executionContext) _ArchivalRecord_page(ctx context.Context, field graphql.CollectedField, obj *store.ArchivalRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchivalRecord_page(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ArchivalRecord().Page(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ArchivalRecord_page(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchivalRecord", field, true, true, "String")
+}
+
+func (ec *executionContext) _ArchivalRecord_date(ctx context.Context, field graphql.CollectedField, obj *store.ArchivalRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchivalRecord_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ArchivalRecord().Date(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ArchivalRecord_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchivalRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchivalRecord_transcription(ctx context.Context, field graphql.CollectedField, obj *store.ArchivalRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchivalRecord_transcription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ArchivalRecord().Transcription(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ArchivalRecord_transcription(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchivalRecord", field, true, true, "String")
+}
+
+func (ec *executionContext) _ArchivalRecord_martyrs(ctx context.Context, field graphql.CollectedField, obj *store.ArchivalRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchivalRecord_martyrs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ArchivalRecord().Martyrs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MartyrConnection) graphql.Marshaler {
+			return ec.marshalNMartyrConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchivalRecord_martyrs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchivalRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MartyrConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ArchivalRecord_martyrs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchivalRecordConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ArchivalRecordConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchivalRecordConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ArchivalRecordEdge) graphql.Marshaler {
+			return ec.marshalNArchivalRecordEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐArchivalRecordEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchivalRecordConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchivalRecordConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchivalRecordEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchivalRecordConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ArchivalRecordConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchivalRecordConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchivalRecordConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchivalRecordConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchivalRecordConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ArchivalRecordConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchivalRecordConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchivalRecordConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchivalRecordConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ArchivalRecordEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ArchivalRecordEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchivalRecordEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchivalRecordEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchivalRecordEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArchivalRecordEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ArchivalRecordEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchivalRecordEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ArchivalRecord) graphql.Marshaler {
+			return ec.marshalNArchivalRecord2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐArchivalRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchivalRecordEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchivalRecordEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchivalRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchivalRecordEdge_citations(ctx context.Context, field graphql.CollectedField, obj *model.ArchivalRecordEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchivalRecordEdge_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchivalRecordEdge_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchivalRecordEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assertion_id(ctx context.Context, field graphql.CollectedField, obj *store.Assertion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assertion_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assertion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assertion", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Assertion_martyr(ctx context.Context, field graphql.CollectedField, obj *store.Assertion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assertion_martyr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assertion().Martyr(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Martyr) graphql.Marshaler {
+			return ec.marshalOMartyr2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐMartyr(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assertion_martyr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assertion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Martyr(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assertion_field(ctx context.Context, field graphql.CollectedField, obj *store.Assertion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assertion_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assertion_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assertion", field, false, false, "String")
+}
+
+func (ec *executionContext) _Assertion_value(ctx context.Context, field graphql.CollectedField, obj *store.Assertion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assertion_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assertion_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assertion", field, false, false, "String")
+}
+
+func (ec *executionContext) _Assertion_citations(ctx context.Context, field graphql.CollectedField, obj *store.Assertion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assertion_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assertion_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assertion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assertion_note(ctx context.Context, field graphql.CollectedField, obj *store.Assertion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assertion_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assertion().Note(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assertion_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assertion", field, true, true, "String")
+}
+
+func (ec *executionContext) _AssertionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AssertionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssertionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AssertionEdge) graphql.Marshaler {
+			return ec.marshalNAssertionEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐAssertionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssertionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssertionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssertionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssertionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AssertionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssertionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssertionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssertionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssertionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AssertionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssertionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssertionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssertionConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AssertionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AssertionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssertionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssertionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssertionEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AssertionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AssertionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssertionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Assertion) graphql.Marshaler {
+			return ec.marshalNAssertion2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐAssertion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssertionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssertionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assertion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Cemetery_id(ctx context.Context, field graphql.CollectedField, obj *store.Cemetery) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2149,6 +6824,417 @@ func (ec *executionContext) _Cemetery_address(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Cemetery_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Cemetery", field, true, true, "String")
+}
+
+func (ec *executionContext) _Cemetery_martyrs(ctx context.Context, field graphql.CollectedField, obj *store.Cemetery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cemetery_martyrs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Cemetery().Martyrs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MartyrConnection) graphql.Marshaler {
+			return ec.marshalNMartyrConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cemetery_martyrs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cemetery",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MartyrConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Cemetery_martyrs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CemeteryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CemeteryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CemeteryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CemeteryEdge) graphql.Marshaler {
+			return ec.marshalNCemeteryEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐCemeteryEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CemeteryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CemeteryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CemeteryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CemeteryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CemeteryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CemeteryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CemeteryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CemeteryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CemeteryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CemeteryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CemeteryConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CemeteryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CemeteryConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CemeteryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CemeteryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CemeteryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CemeteryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CemeteryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CemeteryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CemeteryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CemeteryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Cemetery) graphql.Marshaler {
+			return ec.marshalNCemetery2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐCemetery(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CemeteryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CemeteryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cemetery(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Citation_record(ctx context.Context, field graphql.CollectedField, obj *store.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Citation().Record(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ArchivalRecord) graphql.Marshaler {
+			return ec.marshalOArchivalRecord2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐArchivalRecord(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Citation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchivalRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Citation_locator(ctx context.Context, field graphql.CollectedField, obj *store.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_locator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Citation().Locator(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_locator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, true, true, "String")
+}
+
+func (ec *executionContext) _Citation_quote(ctx context.Context, field graphql.CollectedField, obj *store.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_quote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Citation().Quote(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, true, true, "String")
+}
+
+func (ec *executionContext) _Citation_confidence(ctx context.Context, field graphql.CollectedField, obj *store.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DNAResult_martyrId(ctx context.Context, field graphql.CollectedField, obj *store.DNAResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DNAResult_martyrId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MartyrID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DNAResult_martyrId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DNAResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DNAResult_lab(ctx context.Context, field graphql.CollectedField, obj *store.DNAResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DNAResult_lab(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DNAResult().Lab(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DNAResult_lab(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DNAResult", field, true, true, "String")
+}
+
+func (ec *executionContext) _DNAResult_date(ctx context.Context, field graphql.CollectedField, obj *store.DNAResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DNAResult_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DNAResult().Date(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DNAResult_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DNAResult",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DNAResult_outcome(ctx context.Context, field graphql.CollectedField, obj *store.DNAResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DNAResult_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DNAResult_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DNAResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _DNAResult_recordId(ctx context.Context, field graphql.CollectedField, obj *store.DNAResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DNAResult_recordId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DNAResult().RecordID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DNAResult_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DNAResult", field, true, true, "ID")
 }
 
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *store.Event) (ret graphql.Marshaler) {
@@ -2339,6 +7425,637 @@ func (ec *executionContext) fieldContext_Event_description(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Event", field, true, true, "String")
 }
 
+func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EventEdge) graphql.Marshaler {
+			return ec.marshalNEventEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐEventEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Exhibit_id(ctx context.Context, field graphql.CollectedField, obj *store.Exhibit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exhibit_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Exhibit_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exhibit", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Exhibit_title(ctx context.Context, field graphql.CollectedField, obj *store.Exhibit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exhibit_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Exhibit_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exhibit", field, false, false, "String")
+}
+
+func (ec *executionContext) _Exhibit_titleEn(ctx context.Context, field graphql.CollectedField, obj *store.Exhibit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exhibit_titleEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exhibit().TitleEn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exhibit_titleEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exhibit", field, true, true, "String")
+}
+
+func (ec *executionContext) _Exhibit_venue(ctx context.Context, field graphql.CollectedField, obj *store.Exhibit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exhibit_venue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exhibit().Venue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exhibit_venue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exhibit", field, true, true, "String")
+}
+
+func (ec *executionContext) _Exhibit_start(ctx context.Context, field graphql.CollectedField, obj *store.Exhibit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exhibit_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exhibit().Start(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exhibit_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Exhibit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Exhibit_end(ctx context.Context, field graphql.CollectedField, obj *store.Exhibit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exhibit_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exhibit().End(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exhibit_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Exhibit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Exhibit_description(ctx context.Context, field graphql.CollectedField, obj *store.Exhibit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exhibit_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exhibit().Description(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exhibit_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exhibit", field, true, true, "String")
+}
+
+func (ec *executionContext) _Exhibit_donatedTo(ctx context.Context, field graphql.CollectedField, obj *store.Exhibit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exhibit_donatedTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exhibit().DonatedTo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exhibit_donatedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exhibit", field, true, true, "String")
+}
+
+func (ec *executionContext) _Exhibit_published(ctx context.Context, field graphql.CollectedField, obj *store.Exhibit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exhibit_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Exhibit_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exhibit", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Exhibit_portraits(ctx context.Context, field graphql.CollectedField, obj *store.Exhibit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exhibit_portraits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Exhibit().Portraits(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PortraitConnection) graphql.Marshaler {
+			return ec.marshalNPortraitConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPortraitConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Exhibit_portraits(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Exhibit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortraitConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Exhibit_portraits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExhibitConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ExhibitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExhibitConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ExhibitEdge) graphql.Marshaler {
+			return ec.marshalNExhibitEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐExhibitEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExhibitConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExhibitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExhibitEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExhibitConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ExhibitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExhibitConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExhibitConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExhibitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExhibitConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ExhibitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExhibitConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExhibitConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExhibitConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExhibitEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ExhibitEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExhibitEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExhibitEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExhibitEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExhibitEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ExhibitEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExhibitEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Exhibit) graphql.Marshaler {
+			return ec.marshalNExhibit2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐExhibit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExhibitEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExhibitEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Exhibit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Fact_field(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fact", field, false, false, "String")
+}
+
+func (ec *executionContext) _Fact_conflicting(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_conflicting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conflicting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_conflicting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fact", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Fact_assertions(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_assertions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assertions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.Assertion) graphql.Marshaler {
+			return ec.marshalNAssertion2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐAssertionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_assertions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Fact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assertion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Grave_section(ctx context.Context, field graphql.CollectedField, obj *model.Grave) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2429,6 +8146,1025 @@ func (ec *executionContext) _Grave_text(ctx context.Context, field graphql.Colle
 }
 func (ec *executionContext) fieldContext_Grave_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Grave", field, false, false, "String")
+}
+
+func (ec *executionContext) _KinCitation_recordId(ctx context.Context, field graphql.CollectedField, obj *store.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KinCitation_recordId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KinCitation_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KinCitation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KinCitation_locator(ctx context.Context, field graphql.CollectedField, obj *store.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KinCitation_locator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.KinCitation().Locator(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KinCitation_locator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KinCitation", field, true, true, "String")
+}
+
+func (ec *executionContext) _KinCitation_quote(ctx context.Context, field graphql.CollectedField, obj *store.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KinCitation_quote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.KinCitation().Quote(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KinCitation_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KinCitation", field, true, true, "String")
+}
+
+func (ec *executionContext) _KinCitation_confidence(ctx context.Context, field graphql.CollectedField, obj *store.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KinCitation_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KinCitation_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KinCitation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Kinship_person(ctx context.Context, field graphql.CollectedField, obj *store.Kinship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kinship_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Kinship().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kinship_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Kinship",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Kinship_martyr(ctx context.Context, field graphql.CollectedField, obj *store.Kinship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kinship_martyr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Kinship().Martyr(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Martyr) graphql.Marshaler {
+			return ec.marshalNMartyr2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐMartyr(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kinship_martyr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Kinship",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Martyr(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Kinship_relation(ctx context.Context, field graphql.CollectedField, obj *store.Kinship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kinship_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Kinship().Relation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐRelation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kinship_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kinship", field, true, true, "Relation")
+}
+
+func (ec *executionContext) _Kinship_line(ctx context.Context, field graphql.CollectedField, obj *store.Kinship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kinship_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Kinship().Line(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Line) graphql.Marshaler {
+			return ec.marshalOLine2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐLine(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Kinship_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kinship", field, true, true, "Line")
+}
+
+func (ec *executionContext) _Kinship_status(ctx context.Context, field graphql.CollectedField, obj *store.Kinship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kinship_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Kinship().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.KinStatus) graphql.Marshaler {
+			return ec.marshalNKinStatus2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐKinStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kinship_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kinship", field, true, true, "KinStatus")
+}
+
+func (ec *executionContext) _Kinship_citations(ctx context.Context, field graphql.CollectedField, obj *store.Kinship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kinship_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.Citation) graphql.Marshaler {
+			return ec.marshalNKinCitation2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kinship_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Kinship",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KinCitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Kinship_note(ctx context.Context, field graphql.CollectedField, obj *store.Kinship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kinship_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Kinship().Note(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Kinship_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kinship", field, true, true, "String")
+}
+
+func (ec *executionContext) _Lead_id(ctx context.Context, field graphql.CollectedField, obj *store.Lead) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Lead_martyr(ctx context.Context, field graphql.CollectedField, obj *store.Lead) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_martyr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Lead().Martyr(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Martyr) graphql.Marshaler {
+			return ec.marshalOMartyr2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐMartyr(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_martyr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Lead",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Martyr(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Lead_people(ctx context.Context, field graphql.CollectedField, obj *store.Lead) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Lead().People(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Lead",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Lead_state(ctx context.Context, field graphql.CollectedField, obj *store.Lead) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.LeadState) graphql.Marshaler {
+			return ec.marshalNLeadState2githubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "LeadState")
+}
+
+func (ec *executionContext) _Lead_source(ctx context.Context, field graphql.CollectedField, obj *store.Lead) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Lead().Source(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.LeadSource) graphql.Marshaler {
+			return ec.marshalNLeadSource2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐLeadSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, true, true, "LeadSource")
+}
+
+func (ec *executionContext) _Lead_summary(ctx context.Context, field graphql.CollectedField, obj *store.Lead) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Lead().Summary(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, true, true, "String")
+}
+
+func (ec *executionContext) _Lead_assignee(ctx context.Context, field graphql.CollectedField, obj *store.Lead) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_assignee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Lead().Assignee(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_assignee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, true, true, "String")
+}
+
+func (ec *executionContext) _Lead_createdBy(ctx context.Context, field graphql.CollectedField, obj *store.Lead) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Lead().CreatedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, true, true, "String")
+}
+
+func (ec *executionContext) _Lead_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Lead) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Lead().CreatedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, true, true, "String")
+}
+
+func (ec *executionContext) _Lead_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.Lead) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Lead().UpdatedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, true, true, "String")
+}
+
+func (ec *executionContext) _Lead_version(ctx context.Context, field graphql.CollectedField, obj *store.Lead) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Lead().Version(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Lead_next(ctx context.Context, field graphql.CollectedField, obj *store.Lead) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_next(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Lead().Next(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.LeadState) graphql.Marshaler {
+			return ec.marshalNLeadState2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadStateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_next(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, true, true, "LeadState")
+}
+
+func (ec *executionContext) _Lead_events(ctx context.Context, field graphql.CollectedField, obj *store.Lead) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Lead().Events(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.LeadEvent) graphql.Marshaler {
+			return ec.marshalNLeadEvent2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Lead",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadChange_lead(ctx context.Context, field graphql.CollectedField, obj *casework.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadChange_lead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lead, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.Lead) graphql.Marshaler {
+			return ec.marshalNLead2githubᚗcomᚋguigenᚋguigenᚋstoreᚐLead(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadChange_lead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Lead(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadChange_event(ctx context.Context, field graphql.CollectedField, obj *casework.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadChange_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.LeadEvent) graphql.Marshaler {
+			return ec.marshalNLeadEvent2githubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadChange_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LeadConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.LeadEdge) graphql.Marshaler {
+			return ec.marshalNLeadEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐLeadEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.LeadConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.LeadConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LeadEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.LeadEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Lead) graphql.Marshaler {
+			return ec.marshalNLead2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLead(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Lead(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadEvent_seq(ctx context.Context, field graphql.CollectedField, obj *store.LeadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadEvent_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadEvent_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadEvent", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadEvent_kind(ctx context.Context, field graphql.CollectedField, obj *store.LeadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadEvent_actor(ctx context.Context, field graphql.CollectedField, obj *store.LeadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadEvent_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LeadEvent().Actor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadEvent_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadEvent", field, true, true, "String")
+}
+
+func (ec *executionContext) _LeadEvent_at(ctx context.Context, field graphql.CollectedField, obj *store.LeadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LeadEvent().At(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadEvent", field, true, true, "String")
+}
+
+func (ec *executionContext) _LeadEvent_from(ctx context.Context, field graphql.CollectedField, obj *store.LeadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadEvent_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LeadEvent().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.LeadState) graphql.Marshaler {
+			return ec.marshalOLeadState2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadState(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadEvent_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadEvent", field, true, true, "LeadState")
+}
+
+func (ec *executionContext) _LeadEvent_to(ctx context.Context, field graphql.CollectedField, obj *store.LeadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadEvent_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LeadEvent().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.LeadState) graphql.Marshaler {
+			return ec.marshalOLeadState2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadState(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadEvent_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadEvent", field, true, true, "LeadState")
+}
+
+func (ec *executionContext) _LeadEvent_assignee(ctx context.Context, field graphql.CollectedField, obj *store.LeadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadEvent_assignee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LeadEvent().Assignee(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadEvent_assignee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadEvent", field, true, true, "String")
+}
+
+func (ec *executionContext) _LeadEvent_note(ctx context.Context, field graphql.CollectedField, obj *store.LeadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadEvent_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LeadEvent().Note(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadEvent_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadEvent", field, true, true, "String")
+}
+
+func (ec *executionContext) _LeadEvent_evidence(ctx context.Context, field graphql.CollectedField, obj *store.LeadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadEvent_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadEvent_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadEvent", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Martyr_id(ctx context.Context, field graphql.CollectedField, obj *store.Martyr) (ret graphql.Marshaler) {
@@ -3018,6 +9754,246 @@ func (ec *executionContext) fieldContext_Martyr_unnamed(_ context.Context, field
 	return graphql.NewScalarFieldContext("Martyr", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Martyr_records(ctx context.Context, field graphql.CollectedField, obj *store.Martyr) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Martyr_records(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Martyr().Records(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ArchivalRecordConnection) graphql.Marshaler {
+			return ec.marshalNArchivalRecordConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐArchivalRecordConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Martyr_records(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Martyr",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchivalRecordConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Martyr_records_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Martyr_assertions(ctx context.Context, field graphql.CollectedField, obj *store.Martyr) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Martyr_assertions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Martyr().Assertions(ctx, obj, fc.Args["field"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AssertionConnection) graphql.Marshaler {
+			return ec.marshalNAssertionConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐAssertionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Martyr_assertions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Martyr",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssertionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Martyr_assertions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Martyr_facts(ctx context.Context, field graphql.CollectedField, obj *store.Martyr) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Martyr_facts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Martyr().Facts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Fact) graphql.Marshaler {
+			return ec.marshalNFact2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐFactᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Martyr_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Martyr",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Martyr_portraits(ctx context.Context, field graphql.CollectedField, obj *store.Martyr) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Martyr_portraits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Martyr().Portraits(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PortraitConnection) graphql.Marshaler {
+			return ec.marshalNPortraitConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPortraitConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Martyr_portraits(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Martyr",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortraitConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Martyr_portraits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Martyr_comrades(ctx context.Context, field graphql.CollectedField, obj *store.Martyr) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Martyr_comrades(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Martyr().Comrades(ctx, obj, fc.Args["kind"].(model.NeighbourKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MartyrConnection) graphql.Marshaler {
+			return ec.marshalNMartyrConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Martyr_comrades(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Martyr",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MartyrConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Martyr_comrades_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Martyr_relatives(ctx context.Context, field graphql.CollectedField, obj *store.Martyr) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Martyr_relatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Martyr().Relatives(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.Kinship) graphql.Marshaler {
+			return ec.marshalNKinship2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐKinshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Martyr_relatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Martyr",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Kinship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MartyrConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MartyrConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3302,6 +10278,93 @@ func (ec *executionContext) fieldContext_MartyrSearchResult_hits(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _MartyrSuggestion_martyr(ctx context.Context, field graphql.CollectedField, obj *model.MartyrSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MartyrSuggestion_martyr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Martyr, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Martyr) graphql.Marshaler {
+			return ec.marshalNMartyr2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐMartyr(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MartyrSuggestion_martyr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MartyrSuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Martyr(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MartyrSuggestion_score(ctx context.Context, field graphql.CollectedField, obj *model.MartyrSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MartyrSuggestion_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MartyrSuggestion_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MartyrSuggestion", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MartyrSuggestion_reasons(ctx context.Context, field graphql.CollectedField, obj *model.MartyrSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MartyrSuggestion_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MatchReason) graphql.Marshaler {
+			return ec.marshalNMatchReason2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMatchReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MartyrSuggestion_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MartyrSuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MatchReason_kind(ctx context.Context, field graphql.CollectedField, obj *model.MatchReason) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3346,6 +10409,138 @@ func (ec *executionContext) _MatchReason_detail(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_MatchReason_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _Mutation_createLead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createLead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateLead(ctx, fc.Args["input"].(model.CreateLeadInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Lead) graphql.Marshaler {
+			return ec.marshalNLead2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLead(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createLead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Lead(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createLead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignLead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignLead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignLead(ctx, fc.Args["id"].(string), fc.Args["assignee"].(string), fc.Args["expectVersion"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Lead) graphql.Marshaler {
+			return ec.marshalNLead2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLead(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignLead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Lead(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignLead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_transitionLead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_transitionLead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().TransitionLead(ctx, fc.Args["id"].(string), fc.Args["to"].(store.LeadState), fc.Args["note"].(*string), fc.Args["evidence"].([]string), fc.Args["expectVersion"].(*int), fc.Args["familyConsent"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Lead) graphql.Marshaler {
+			return ec.marshalNLead2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLead(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_transitionLead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Lead(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_transitionLead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -3599,6 +10794,405 @@ func (ec *executionContext) _PartialDate_display(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_PartialDate_display(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartialDate", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *store.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Person_name(ctx context.Context, field graphql.CollectedField, obj *store.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_sex(ctx context.Context, field graphql.CollectedField, obj *store.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_sex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Sex(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Sex) graphql.Marshaler {
+			return ec.marshalOSex2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐSex(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_sex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, true, "Sex")
+}
+
+func (ec *executionContext) _Person_born(ctx context.Context, field graphql.CollectedField, obj *store.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_born(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Born(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_born(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_died(ctx context.Context, field graphql.CollectedField, obj *store.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_died(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Died(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_died(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_living(ctx context.Context, field graphql.CollectedField, obj *store.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_living(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Living, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_living(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Person_hometownText(ctx context.Context, field graphql.CollectedField, obj *store.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_hometownText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().HometownText(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_hometownText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, true, "String")
+}
+
+func (ec *executionContext) _Person_hometown(ctx context.Context, field graphql.CollectedField, obj *store.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_hometown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Hometown(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Place) graphql.Marshaler {
+			return ec.marshalOPlace2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPlace(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_hometown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Place(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_notes(ctx context.Context, field graphql.CollectedField, obj *store.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Notes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, true, "String")
+}
+
+func (ec *executionContext) _Person_personal(ctx context.Context, field graphql.CollectedField, obj *store.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_personal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Personal(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PersonalData) graphql.Marshaler {
+			return ec.marshalOPersonalData2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPersonalData(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_personal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonalData(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_kin(ctx context.Context, field graphql.CollectedField, obj *store.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_kin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Kin(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.Kinship) graphql.Marshaler {
+			return ec.marshalNKinship2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐKinshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_kin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Kinship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonalData_phone(ctx context.Context, field graphql.CollectedField, obj *store.PersonalData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalData_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PersonalData().Phone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalData_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonalData", field, true, true, "String")
+}
+
+func (ec *executionContext) _PersonalData_address(ctx context.Context, field graphql.CollectedField, obj *store.PersonalData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalData_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PersonalData().Address(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalData_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonalData", field, true, true, "String")
+}
+
+func (ec *executionContext) _PersonalData_idNumber(ctx context.Context, field graphql.CollectedField, obj *store.PersonalData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalData_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PersonalData().IDNumber(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalData_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonalData", field, true, true, "String")
+}
+
+func (ec *executionContext) _PersonalData_dnaResults(ctx context.Context, field graphql.CollectedField, obj *store.PersonalData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalData_dnaResults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DNAResults, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.DNAResult) graphql.Marshaler {
+			return ec.marshalNDNAResult2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐDNAResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalData_dnaResults(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonalData",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DNAResult(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Place_id(ctx context.Context, field graphql.CollectedField, obj *store.Place) (ret graphql.Marshaler) {
@@ -3902,6 +11496,236 @@ func (ec *executionContext) _Place_lon(ctx context.Context, field graphql.Collec
 }
 func (ec *executionContext) fieldContext_Place_lon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Place", field, true, true, "Float")
+}
+
+func (ec *executionContext) _Place_martyrs(ctx context.Context, field graphql.CollectedField, obj *store.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_martyrs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Place().Martyrs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MartyrConnection) graphql.Marshaler {
+			return ec.marshalNMartyrConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_martyrs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Place",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MartyrConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Place_martyrs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Place_children(ctx context.Context, field graphql.CollectedField, obj *store.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Place().Children(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlaceConnection) graphql.Marshaler {
+			return ec.marshalNPlaceConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPlaceConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_children(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Place",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlaceConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Place_children_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlaceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PlaceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaceConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.PlaceEdge) graphql.Marshaler {
+			return ec.marshalNPlaceEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPlaceEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaceConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaceConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlaceEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlaceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PlaceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaceConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaceConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaceConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlaceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PlaceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaceConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaceConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaceConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlaceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PlaceEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaceEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaceEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlaceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PlaceEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaceEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Place) graphql.Marshaler {
+			return ec.marshalNPlace2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPlace(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaceEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaceEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Place(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PlaceLineage_ancestors(ctx context.Context, field graphql.CollectedField, obj *store.Lineage) (ret graphql.Marshaler) {
@@ -4303,6 +12127,603 @@ func (ec *executionContext) fieldContext_PlaceName_source(_ context.Context, fie
 	return graphql.NewScalarFieldContext("PlaceName", field, false, false, "String")
 }
 
+func (ec *executionContext) _Portrait_id(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Portrait_martyr(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_martyr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Portrait().Martyr(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Martyr) graphql.Marshaler {
+			return ec.marshalOMartyr2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐMartyr(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_martyr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Portrait",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Martyr(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Portrait_sha256(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, false, false, "String")
+}
+
+func (ec *executionContext) _Portrait_mime(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_mime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Portrait().Mime(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_mime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, true, true, "String")
+}
+
+func (ec *executionContext) _Portrait_width(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_width(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Portrait().Width(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_width(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Portrait_height(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_height(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Portrait().Height(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_height(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Portrait_bytes(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_bytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Portrait().Bytes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_bytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, true, true, "Float")
+}
+
+func (ec *executionContext) _Portrait_artist(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_artist(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Portrait().Artist(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_artist(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, true, true, "String")
+}
+
+func (ec *executionContext) _Portrait_painted(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_painted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Portrait().Painted(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_painted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Portrait",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Portrait_basedOn(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_basedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Portrait().BasedOn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_basedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, true, true, "String")
+}
+
+func (ec *executionContext) _Portrait_revision(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Portrait().Revision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Portrait_reconstruction(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_reconstruction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reconstruction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_reconstruction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Portrait_accessionNo(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_accessionNo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Portrait().AccessionNo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_accessionNo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, true, true, "String")
+}
+
+func (ec *executionContext) _Portrait_archive(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_archive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Portrait().Archive(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_archive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, true, true, "String")
+}
+
+func (ec *executionContext) _Portrait_rights(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_rights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Portrait().Rights(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_rights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, true, true, "String")
+}
+
+func (ec *executionContext) _Portrait_captionZh(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_captionZh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Portrait().CaptionZh(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_captionZh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, true, true, "String")
+}
+
+func (ec *executionContext) _Portrait_captionEn(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_captionEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Portrait().CaptionEn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_captionEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, true, true, "String")
+}
+
+func (ec *executionContext) _Portrait_familyConsent(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_familyConsent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FamilyConsent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_familyConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Portrait_published(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PortraitConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PortraitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortraitConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.PortraitEdge) graphql.Marshaler {
+			return ec.marshalNPortraitEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPortraitEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortraitConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortraitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortraitEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortraitConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PortraitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortraitConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortraitConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortraitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortraitConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PortraitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortraitConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortraitConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortraitConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PortraitEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PortraitEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortraitEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortraitEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortraitEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortraitEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PortraitEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortraitEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Portrait) graphql.Marshaler {
+			return ec.marshalNPortrait2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPortrait(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortraitEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortraitEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Portrait(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_martyr(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4385,6 +12806,490 @@ func (ec *executionContext) fieldContext_Query_martyrs(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_martyrs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_lead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_lead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Lead(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Lead) graphql.Marshaler {
+			return ec.marshalOLead2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLead(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_lead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Lead(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_lead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_leads(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_leads(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Leads(ctx, fc.Args["filter"].(*model.LeadFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LeadConnection) graphql.Marshaler {
+			return ec.marshalNLeadConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐLeadConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_leads(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_leads_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_suggestMartyrs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_suggestMartyrs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SuggestMartyrs(ctx, fc.Args["claim"].(model.FamilyClaimInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MartyrSuggestion) graphql.Marshaler {
+			return ec.marshalNMartyrSuggestion2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrSuggestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_suggestMartyrs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MartyrSuggestion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_suggestMartyrs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cemeteries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cemeteries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Cemeteries(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CemeteryConnection) graphql.Marshaler {
+			return ec.marshalNCemeteryConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐCemeteryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cemeteries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CemeteryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cemeteries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_units(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Units(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitConnection) graphql.Marshaler {
+			return ec.marshalNUnitConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐUnitConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_units(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_units_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_events(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Events(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
+			return ec.marshalNEventConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐEventConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_events(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_person(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Person(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_person(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_person_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_portraits(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_portraits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Portraits(ctx, fc.Args["filter"].(*model.PortraitFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PortraitConnection) graphql.Marshaler {
+			return ec.marshalNPortraitConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPortraitConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_portraits(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortraitConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_portraits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exhibits(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exhibits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Exhibits(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ExhibitConnection) graphql.Marshaler {
+			return ec.marshalNExhibitConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐExhibitConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exhibits(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExhibitConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exhibits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4479,6 +13384,138 @@ func (ec *executionContext) fieldContext_Query_searchPlaces(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_story(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_story(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Story(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Story) graphql.Marshaler {
+			return ec.marshalOStory2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐStory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_story(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Story(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_story_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_stories(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_stories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Stories(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StoryConnection) graphql.Marshaler {
+			return ec.marshalNStoryConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐStoryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_stories(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_stories_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_searchStories(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_searchStories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SearchStories(ctx, fc.Args["query"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["place"].(*string), fc.Args["year"].(*int), fc.Args["unit"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StorySearchResult) graphql.Marshaler {
+			return ec.marshalNStorySearchResult2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐStorySearchResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_searchStories(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StorySearchResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_searchStories_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4551,6 +13588,962 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Story_id(ctx context.Context, field graphql.CollectedField, obj *store.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Story_title(ctx context.Context, field graphql.CollectedField, obj *store.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, false, false, "String")
+}
+
+func (ec *executionContext) _Story_body(ctx context.Context, field graphql.CollectedField, obj *store.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, false, false, "String")
+}
+
+func (ec *executionContext) _Story_author(ctx context.Context, field graphql.CollectedField, obj *store.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Story().Author(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Story_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, true, true, "String")
+}
+
+func (ec *executionContext) _Story_date(ctx context.Context, field graphql.CollectedField, obj *store.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Story().Date(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Story_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Story",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Story_martyrs(ctx context.Context, field graphql.CollectedField, obj *store.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_martyrs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Story().Martyrs(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.Martyr) graphql.Marshaler {
+			return ec.marshalNMartyr2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐMartyrᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_martyrs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Story",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Martyr(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Story_places(ctx context.Context, field graphql.CollectedField, obj *store.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_places(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Story().Places(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.Place) graphql.Marshaler {
+			return ec.marshalNPlace2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPlaceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_places(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Story",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Place(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Story_units(ctx context.Context, field graphql.CollectedField, obj *store.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Story().Units(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐUnitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Story",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Story_sources(ctx context.Context, field graphql.CollectedField, obj *store.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Story",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Story_published(ctx context.Context, field graphql.CollectedField, obj *store.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _StoryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.StoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.StoryEdge) graphql.Marshaler {
+			return ec.marshalNStoryEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐStoryEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.StoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.StoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StoryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.StoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _StoryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.StoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Story) graphql.Marshaler {
+			return ec.marshalNStory2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐStory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Story(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryFacetValue_value(ctx context.Context, field graphql.CollectedField, obj *search.FacetValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryFacetValue_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryFacetValue_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryFacetValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _StoryFacetValue_count(ctx context.Context, field graphql.CollectedField, obj *search.FacetValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryFacetValue_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryFacetValue_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryFacetValue", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StoryFacets_places(ctx context.Context, field graphql.CollectedField, obj *model.StoryFacets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryFacets_places(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Places, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []search.FacetValue) graphql.Marshaler {
+			return ec.marshalNStoryFacetValue2ᚕgithubᚗcomᚋguigenᚋguigenᚋsearchᚐFacetValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryFacets_places(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryFacets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryFacetValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryFacets_years(ctx context.Context, field graphql.CollectedField, obj *model.StoryFacets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryFacets_years(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Years, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []search.FacetValue) graphql.Marshaler {
+			return ec.marshalNStoryFacetValue2ᚕgithubᚗcomᚋguigenᚋguigenᚋsearchᚐFacetValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryFacets_years(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryFacets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryFacetValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryFacets_units(ctx context.Context, field graphql.CollectedField, obj *model.StoryFacets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryFacets_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []search.FacetValue) graphql.Marshaler {
+			return ec.marshalNStoryFacetValue2ᚕgithubᚗcomᚋguigenᚋguigenᚋsearchᚐFacetValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryFacets_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryFacets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryFacetValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryFragment_field(ctx context.Context, field graphql.CollectedField, obj *search.Fragment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryFragment_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryFragment_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryFragment", field, false, false, "String")
+}
+
+func (ec *executionContext) _StoryFragment_text(ctx context.Context, field graphql.CollectedField, obj *search.Fragment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryFragment_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryFragment_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryFragment", field, false, false, "String")
+}
+
+func (ec *executionContext) _StoryFragment_highlights(ctx context.Context, field graphql.CollectedField, obj *search.Fragment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryFragment_highlights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Highlights, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []search.Span) graphql.Marshaler {
+			return ec.marshalNStorySpan2ᚕgithubᚗcomᚋguigenᚋguigenᚋsearchᚐSpanᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryFragment_highlights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryFragment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StorySpan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryFragment_marked(ctx context.Context, field graphql.CollectedField, obj *search.Fragment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryFragment_marked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Marked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryFragment_marked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryFragment", field, false, false, "String")
+}
+
+func (ec *executionContext) _StoryHit_score(ctx context.Context, field graphql.CollectedField, obj *search.StoryHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryHit_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryHit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryHit", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StoryHit_story(ctx context.Context, field graphql.CollectedField, obj *search.StoryHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryHit_story(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Story, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.Story) graphql.Marshaler {
+			return ec.marshalNStory2githubᚗcomᚋguigenᚋguigenᚋstoreᚐStory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryHit_story(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Story(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryHit_fragments(ctx context.Context, field graphql.CollectedField, obj *search.StoryHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryHit_fragments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fragments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []search.Fragment) graphql.Marshaler {
+			return ec.marshalNStoryFragment2ᚕgithubᚗcomᚋguigenᚋguigenᚋsearchᚐFragmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryHit_fragments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryFragment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StorySearchResult_total(ctx context.Context, field graphql.CollectedField, obj *model.StorySearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StorySearchResult_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StorySearchResult_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StorySearchResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StorySearchResult_hits(ctx context.Context, field graphql.CollectedField, obj *model.StorySearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StorySearchResult_hits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []search.StoryHit) graphql.Marshaler {
+			return ec.marshalNStoryHit2ᚕgithubᚗcomᚋguigenᚋguigenᚋsearchᚐStoryHitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StorySearchResult_hits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StorySearchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryHit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StorySearchResult_facets(ctx context.Context, field graphql.CollectedField, obj *model.StorySearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StorySearchResult_facets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StoryFacets) graphql.Marshaler {
+			return ec.marshalNStoryFacets2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐStoryFacets(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StorySearchResult_facets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StorySearchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryFacets(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StorySearchResult_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.StorySearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StorySearchResult_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StorySearchResult_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StorySearchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StorySpan_start(ctx context.Context, field graphql.CollectedField, obj *search.Span) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StorySpan_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StorySpan_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StorySpan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StorySpan_end(ctx context.Context, field graphql.CollectedField, obj *search.Span) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StorySpan_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StorySpan_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StorySpan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Subscription_leadEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_leadEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().LeadEvents(ctx, fc.Args["leadId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *casework.Event) graphql.Marshaler {
+			return ec.marshalNLeadChange2ᚖgithubᚗcomᚋguigenᚋguigenᚋcaseworkᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_leadEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_leadEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -4729,6 +14722,192 @@ func (ec *executionContext) fieldContext_Unit_succeededBy(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UnitSuccession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Unit_martyrs(ctx context.Context, field graphql.CollectedField, obj *store.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_martyrs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Unit().Martyrs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MartyrConnection) graphql.Marshaler {
+			return ec.marshalNMartyrConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_martyrs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MartyrConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Unit_martyrs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.UnitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.UnitEdge) graphql.Marshaler {
+			return ec.marshalNUnitEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐUnitEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.UnitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.UnitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UnitEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.UnitEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _UnitEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.UnitEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5885,6 +16064,269 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputCandidateInput(ctx context.Context, obj any) (model.CandidateInput, error) {
+	var it model.CandidateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"personId", "relation", "line"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "relation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relation"))
+			data, err := ec.unmarshalORelation2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐRelation(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relation = data
+		case "line":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("line"))
+			data, err := ec.unmarshalOLine2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐLine(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Line = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCandidateInput unmarshals raw into the CandidateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCandidateInput(ctx context.Context, raw any) (model.CandidateInput, error) {
+	var out model.CandidateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CandidateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateLeadInput(ctx context.Context, obj any) (model.CreateLeadInput, error) {
+	var it model.CreateLeadInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"martyrId", "candidates", "source", "summary", "assignee"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "martyrId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("martyrId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MartyrID = data
+		case "candidates":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("candidates"))
+			data, err := ec.unmarshalOCandidateInput2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐCandidateInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Candidates = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOLeadSource2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐLeadSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "assignee":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignee"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Assignee = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateLeadInput unmarshals raw into the CreateLeadInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateLeadInput(ctx context.Context, raw any) (model.CreateLeadInput, error) {
+	var out model.CreateLeadInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateLeadInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFamilyClaimInput(ctx context.Context, obj any) (model.FamilyClaimInput, error) {
+	var it model.FamilyClaimInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["first"]; !present {
+		asMap["first"] = 20
+	}
+
+	fieldsInOrder := [...]string{"name", "hometown", "birthYear", "unit", "memories", "first"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "hometown":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hometown"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Hometown = data
+		case "birthYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYear"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYear = data
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unit = data
+		case "memories":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memories"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Memories = data
+		case "first":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("first"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.First = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFamilyClaimInput unmarshals raw into the FamilyClaimInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFamilyClaimInput(ctx context.Context, raw any) (model.FamilyClaimInput, error) {
+	var out model.FamilyClaimInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FamilyClaimInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeadFilter(ctx context.Context, obj any) (model.LeadFilter, error) {
+	var it model.LeadFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"states", "assignee", "martyrId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "states":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("states"))
+			data, err := ec.unmarshalOLeadState2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.States = data
+		case "assignee":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignee"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Assignee = data
+		case "martyrId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("martyrId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MartyrID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeadFilter unmarshals raw into the LeadFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeadFilter(ctx context.Context, raw any) (model.LeadFilter, error) {
+	var out model.LeadFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMartyrFilter(ctx context.Context, obj any) (model.MartyrFilter, error) {
 	var it model.MartyrFilter
 	if obj == nil {
@@ -5969,6 +16411,76 @@ func UnmarshalMartyrFilter(ctx context.Context, raw any) (model.MartyrFilter, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPortraitFilter(ctx context.Context, obj any) (model.PortraitFilter, error) {
+	var it model.PortraitFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"exhibitId", "martyrId", "artist", "placeId", "eventId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "exhibitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExhibitID = data
+		case "martyrId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("martyrId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MartyrID = data
+		case "artist":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("artist"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Artist = data
+		case "placeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceID = data
+		case "eventId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPortraitFilter unmarshals raw into the PortraitFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPortraitFilter(ctx context.Context, raw any) (model.PortraitFilter, error) {
+	var out model.PortraitFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PortraitFilter", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -5984,6 +16496,20 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Unit(ctx, sel, obj)
+	case store.Story:
+		return ec._Story(ctx, sel, &obj)
+	case *store.Story:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Story(ctx, sel, obj)
+	case store.Portrait:
+		return ec._Portrait(ctx, sel, &obj)
+	case *store.Portrait:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Portrait(ctx, sel, obj)
 	case store.Place:
 		return ec._Place(ctx, sel, &obj)
 	case *store.Place:
@@ -5991,6 +16517,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Place(ctx, sel, obj)
+	case store.Person:
+		return ec._Person(ctx, sel, &obj)
+	case *store.Person:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Person(ctx, sel, obj)
 	case store.Martyr:
 		return ec._Martyr(ctx, sel, &obj)
 	case *store.Martyr:
@@ -5998,6 +16531,20 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Martyr(ctx, sel, obj)
+	case store.Lead:
+		return ec._Lead(ctx, sel, &obj)
+	case *store.Lead:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Lead(ctx, sel, obj)
+	case store.Exhibit:
+		return ec._Exhibit(ctx, sel, &obj)
+	case *store.Exhibit:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Exhibit(ctx, sel, obj)
 	case store.Event:
 		return ec._Event(ctx, sel, &obj)
 	case *store.Event:
@@ -6012,6 +16559,20 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Cemetery(ctx, sel, obj)
+	case store.Assertion:
+		return ec._Assertion(ctx, sel, &obj)
+	case *store.Assertion:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Assertion(ctx, sel, obj)
+	case store.ArchivalRecord:
+		return ec._ArchivalRecord(ctx, sel, &obj)
+	case *store.ArchivalRecord:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ArchivalRecord(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -6068,6 +16629,313 @@ func (ec *executionContext) _Alias(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var archivalRecordImplementors = []string{"ArchivalRecord", "Node"}
+
+func (ec *executionContext) _ArchivalRecord(ctx context.Context, sel ast.SelectionSet, obj *store.ArchivalRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, archivalRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArchivalRecord")
+		case "id":
+			out.Values[i] = ec._ArchivalRecord_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ArchivalRecord_kind(ctx, field, obj)
+				})
+		case "title":
+			out.Values[i] = ec._ArchivalRecord_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "institution":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ArchivalRecord_institution(ctx, field, obj)
+				})
+		case "volume":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ArchivalRecord_volume(ctx, field, obj)
+				})
+		case "page":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ArchivalRecord_page(ctx, field, obj)
+				})
+		case "date":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ArchivalRecord_date(ctx, field, obj)
+				})
+		case "transcription":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ArchivalRecord_transcription(ctx, field, obj)
+				})
+		case "martyrs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ArchivalRecord_martyrs(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var archivalRecordConnectionImplementors = []string{"ArchivalRecordConnection"}
+
+func (ec *executionContext) _ArchivalRecordConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ArchivalRecordConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, archivalRecordConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArchivalRecordConnection")
+		case "edges":
+			out.Values[i] = ec._ArchivalRecordConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ArchivalRecordConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ArchivalRecordConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var archivalRecordEdgeImplementors = []string{"ArchivalRecordEdge"}
+
+func (ec *executionContext) _ArchivalRecordEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ArchivalRecordEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, archivalRecordEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArchivalRecordEdge")
+		case "cursor":
+			out.Values[i] = ec._ArchivalRecordEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ArchivalRecordEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citations":
+			out.Values[i] = ec._ArchivalRecordEdge_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assertionImplementors = []string{"Assertion", "Node"}
+
+func (ec *executionContext) _Assertion(ctx context.Context, sel ast.SelectionSet, obj *store.Assertion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assertionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Assertion")
+		case "id":
+			out.Values[i] = ec._Assertion_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "martyr":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assertion_martyr(ctx, field, obj)
+				})
+		case "field":
+			out.Values[i] = ec._Assertion_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._Assertion_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "citations":
+			out.Values[i] = ec._Assertion_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assertion_note(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assertionConnectionImplementors = []string{"AssertionConnection"}
+
+func (ec *executionContext) _AssertionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AssertionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assertionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssertionConnection")
+		case "edges":
+			out.Values[i] = ec._AssertionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AssertionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AssertionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assertionEdgeImplementors = []string{"AssertionEdge"}
+
+func (ec *executionContext) _AssertionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AssertionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assertionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssertionEdge")
+		case "cursor":
+			out.Values[i] = ec._AssertionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AssertionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cemeteryImplementors = []string{"Cemetery", "Node"}
 
 func (ec *executionContext) _Cemetery(ctx context.Context, sel ast.SelectionSet, obj *store.Cemetery) graphql.Marshaler {
@@ -6100,6 +16968,200 @@ func (ec *executionContext) _Cemetery(ctx context.Context, sel ast.SelectionSet,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Cemetery_address(ctx, field, obj)
+				})
+		case "martyrs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cemetery_martyrs(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cemeteryConnectionImplementors = []string{"CemeteryConnection"}
+
+func (ec *executionContext) _CemeteryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CemeteryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cemeteryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CemeteryConnection")
+		case "edges":
+			out.Values[i] = ec._CemeteryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CemeteryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CemeteryConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cemeteryEdgeImplementors = []string{"CemeteryEdge"}
+
+func (ec *executionContext) _CemeteryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CemeteryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cemeteryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CemeteryEdge")
+		case "cursor":
+			out.Values[i] = ec._CemeteryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CemeteryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var citationImplementors = []string{"Citation"}
+
+func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet, obj *store.Citation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, citationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Citation")
+		case "record":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Citation_record(ctx, field, obj)
+				})
+		case "locator":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Citation_locator(ctx, field, obj)
+				})
+		case "quote":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Citation_quote(ctx, field, obj)
+				})
+		case "confidence":
+			out.Values[i] = ec._Citation_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dNAResultImplementors = []string{"DNAResult"}
+
+func (ec *executionContext) _DNAResult(ctx context.Context, sel ast.SelectionSet, obj *store.DNAResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dNAResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DNAResult")
+		case "martyrId":
+			out.Values[i] = ec._DNAResult_martyrId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lab":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DNAResult_lab(ctx, field, obj)
+				})
+		case "date":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DNAResult_date(ctx, field, obj)
+				})
+		case "outcome":
+			out.Values[i] = ec._DNAResult_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DNAResult_recordId(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -6186,6 +17248,296 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var eventConnectionImplementors = []string{"EventConnection"}
+
+func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.EventConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventConnection")
+		case "edges":
+			out.Values[i] = ec._EventConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._EventConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._EventConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var eventEdgeImplementors = []string{"EventEdge"}
+
+func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.EventEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventEdge")
+		case "cursor":
+			out.Values[i] = ec._EventEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._EventEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var exhibitImplementors = []string{"Exhibit", "Node"}
+
+func (ec *executionContext) _Exhibit(ctx context.Context, sel ast.SelectionSet, obj *store.Exhibit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exhibitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Exhibit")
+		case "id":
+			out.Values[i] = ec._Exhibit_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Exhibit_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "titleEn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exhibit_titleEn(ctx, field, obj)
+				})
+		case "venue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exhibit_venue(ctx, field, obj)
+				})
+		case "start":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exhibit_start(ctx, field, obj)
+				})
+		case "end":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exhibit_end(ctx, field, obj)
+				})
+		case "description":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exhibit_description(ctx, field, obj)
+				})
+		case "donatedTo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exhibit_donatedTo(ctx, field, obj)
+				})
+		case "published":
+			out.Values[i] = ec._Exhibit_published(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "portraits":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exhibit_portraits(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var exhibitConnectionImplementors = []string{"ExhibitConnection"}
+
+func (ec *executionContext) _ExhibitConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ExhibitConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exhibitConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExhibitConnection")
+		case "edges":
+			out.Values[i] = ec._ExhibitConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ExhibitConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ExhibitConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var exhibitEdgeImplementors = []string{"ExhibitEdge"}
+
+func (ec *executionContext) _ExhibitEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ExhibitEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exhibitEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExhibitEdge")
+		case "cursor":
+			out.Values[i] = ec._ExhibitEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ExhibitEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var factImplementors = []string{"Fact"}
+
+func (ec *executionContext) _Fact(ctx context.Context, sel ast.SelectionSet, obj *model.Fact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, factImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Fact")
+		case "field":
+			out.Values[i] = ec._Fact_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conflicting":
+			out.Values[i] = ec._Fact_conflicting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assertions":
+			out.Values[i] = ec._Fact_assertions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var graveImplementors = []string{"Grave"}
 
 func (ec *executionContext) _Grave(ctx context.Context, sel ast.SelectionSet, obj *model.Grave) graphql.Marshaler {
@@ -6216,6 +17568,427 @@ func (ec *executionContext) _Grave(ctx context.Context, sel ast.SelectionSet, ob
 			out.Values[i] = ec._Grave_text(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kinCitationImplementors = []string{"KinCitation"}
+
+func (ec *executionContext) _KinCitation(ctx context.Context, sel ast.SelectionSet, obj *store.Citation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kinCitationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KinCitation")
+		case "recordId":
+			out.Values[i] = ec._KinCitation_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "locator":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._KinCitation_locator(ctx, field, obj)
+				})
+		case "quote":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._KinCitation_quote(ctx, field, obj)
+				})
+		case "confidence":
+			out.Values[i] = ec._KinCitation_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kinshipImplementors = []string{"Kinship"}
+
+func (ec *executionContext) _Kinship(ctx context.Context, sel ast.SelectionSet, obj *store.Kinship) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kinshipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Kinship")
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Kinship_person(ctx, field, obj)
+				})
+		case "martyr":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Kinship_martyr(ctx, field, obj)
+				})
+		case "relation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Kinship_relation(ctx, field, obj)
+				})
+		case "line":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Kinship_line(ctx, field, obj)
+				})
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Kinship_status(ctx, field, obj)
+				})
+		case "citations":
+			out.Values[i] = ec._Kinship_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Kinship_note(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadImplementors = []string{"Lead", "Node"}
+
+func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj *store.Lead) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Lead")
+		case "id":
+			out.Values[i] = ec._Lead_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "martyr":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Lead_martyr(ctx, field, obj)
+				})
+		case "people":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Lead_people(ctx, field, obj)
+				})
+		case "state":
+			out.Values[i] = ec._Lead_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Lead_source(ctx, field, obj)
+				})
+		case "summary":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Lead_summary(ctx, field, obj)
+				})
+		case "assignee":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Lead_assignee(ctx, field, obj)
+				})
+		case "createdBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Lead_createdBy(ctx, field, obj)
+				})
+		case "createdAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Lead_createdAt(ctx, field, obj)
+				})
+		case "updatedAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Lead_updatedAt(ctx, field, obj)
+				})
+		case "version":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Lead_version(ctx, field, obj)
+				})
+		case "next":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Lead_next(ctx, field, obj)
+				})
+		case "events":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Lead_events(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadChangeImplementors = []string{"LeadChange"}
+
+func (ec *executionContext) _LeadChange(ctx context.Context, sel ast.SelectionSet, obj *casework.Event) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadChange")
+		case "lead":
+			out.Values[i] = ec._LeadChange_lead(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "event":
+			out.Values[i] = ec._LeadChange_event(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadConnectionImplementors = []string{"LeadConnection"}
+
+func (ec *executionContext) _LeadConnection(ctx context.Context, sel ast.SelectionSet, obj *model.LeadConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadConnection")
+		case "edges":
+			out.Values[i] = ec._LeadConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LeadConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._LeadConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadEdgeImplementors = []string{"LeadEdge"}
+
+func (ec *executionContext) _LeadEdge(ctx context.Context, sel ast.SelectionSet, obj *model.LeadEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadEdge")
+		case "cursor":
+			out.Values[i] = ec._LeadEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._LeadEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadEventImplementors = []string{"LeadEvent"}
+
+func (ec *executionContext) _LeadEvent(ctx context.Context, sel ast.SelectionSet, obj *store.LeadEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadEvent")
+		case "seq":
+			out.Values[i] = ec._LeadEvent_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._LeadEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeadEvent_actor(ctx, field, obj)
+				})
+		case "at":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeadEvent_at(ctx, field, obj)
+				})
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeadEvent_from(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeadEvent_to(ctx, field, obj)
+				})
+		case "assignee":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeadEvent_assignee(ctx, field, obj)
+				})
+		case "note":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeadEvent_note(ctx, field, obj)
+				})
+		case "evidence":
+			out.Values[i] = ec._LeadEvent_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -6375,6 +18148,42 @@ func (ec *executionContext) _Martyr(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "records":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Martyr_records(ctx, field, obj)
+				})
+		case "assertions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Martyr_assertions(ctx, field, obj)
+				})
+		case "facts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Martyr_facts(ctx, field, obj)
+				})
+		case "portraits":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Martyr_portraits(ctx, field, obj)
+				})
+		case "comrades":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Martyr_comrades(ctx, field, obj)
+				})
+		case "relatives":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Martyr_relatives(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6554,6 +18363,49 @@ func (ec *executionContext) _MartyrSearchResult(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var martyrSuggestionImplementors = []string{"MartyrSuggestion"}
+
+func (ec *executionContext) _MartyrSuggestion(ctx context.Context, sel ast.SelectionSet, obj *model.MartyrSuggestion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, martyrSuggestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MartyrSuggestion")
+		case "martyr":
+			out.Values[i] = ec._MartyrSuggestion_martyr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._MartyrSuggestion_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._MartyrSuggestion_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var matchReasonImplementors = []string{"MatchReason"}
 
 func (ec *executionContext) _MatchReason(ctx context.Context, sel ast.SelectionSet, obj *model.MatchReason) graphql.Marshaler {
@@ -6572,6 +18424,63 @@ func (ec *executionContext) _MatchReason(ctx context.Context, sel ast.SelectionS
 			}
 		case "detail":
 			out.Values[i] = ec._MatchReason_detail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "createLead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createLead(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignLead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignLead(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transitionLead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_transitionLead(ctx, field)
+			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -6703,6 +18612,148 @@ func (ec *executionContext) _PartialDate(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var personImplementors = []string{"Person", "Node"}
+
+func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *store.Person) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Person")
+		case "id":
+			out.Values[i] = ec._Person_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Person_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sex":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_sex(ctx, field, obj)
+				})
+		case "born":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_born(ctx, field, obj)
+				})
+		case "died":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_died(ctx, field, obj)
+				})
+		case "living":
+			out.Values[i] = ec._Person_living(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hometownText":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_hometownText(ctx, field, obj)
+				})
+		case "hometown":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_hometown(ctx, field, obj)
+				})
+		case "notes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_notes(ctx, field, obj)
+				})
+		case "personal":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_personal(ctx, field, obj)
+				})
+		case "kin":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_kin(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var personalDataImplementors = []string{"PersonalData"}
+
+func (ec *executionContext) _PersonalData(ctx context.Context, sel ast.SelectionSet, obj *store.PersonalData) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personalDataImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonalData")
+		case "phone":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonalData_phone(ctx, field, obj)
+				})
+		case "address":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonalData_address(ctx, field, obj)
+				})
+		case "idNumber":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonalData_idNumber(ctx, field, obj)
+				})
+		case "dnaResults":
+			out.Values[i] = ec._PersonalData_dnaResults(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var placeImplementors = []string{"Place", "Node"}
 
 func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, obj *store.Place) graphql.Marshaler {
@@ -6783,6 +18834,99 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Place_lon(ctx, field, obj)
 				})
+		case "martyrs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Place_martyrs(ctx, field, obj)
+				})
+		case "children":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Place_children(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var placeConnectionImplementors = []string{"PlaceConnection"}
+
+func (ec *executionContext) _PlaceConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PlaceConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, placeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlaceConnection")
+		case "edges":
+			out.Values[i] = ec._PlaceConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PlaceConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PlaceConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var placeEdgeImplementors = []string{"PlaceEdge"}
+
+func (ec *executionContext) _PlaceEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PlaceEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, placeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlaceEdge")
+		case "cursor":
+			out.Values[i] = ec._PlaceEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._PlaceEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6989,6 +19133,224 @@ func (ec *executionContext) _PlaceName(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var portraitImplementors = []string{"Portrait", "Node"}
+
+func (ec *executionContext) _Portrait(ctx context.Context, sel ast.SelectionSet, obj *store.Portrait) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portraitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Portrait")
+		case "id":
+			out.Values[i] = ec._Portrait_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "martyr":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portrait_martyr(ctx, field, obj)
+				})
+		case "sha256":
+			out.Values[i] = ec._Portrait_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mime":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portrait_mime(ctx, field, obj)
+				})
+		case "width":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portrait_width(ctx, field, obj)
+				})
+		case "height":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portrait_height(ctx, field, obj)
+				})
+		case "bytes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portrait_bytes(ctx, field, obj)
+				})
+		case "artist":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portrait_artist(ctx, field, obj)
+				})
+		case "painted":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portrait_painted(ctx, field, obj)
+				})
+		case "basedOn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portrait_basedOn(ctx, field, obj)
+				})
+		case "revision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portrait_revision(ctx, field, obj)
+				})
+		case "reconstruction":
+			out.Values[i] = ec._Portrait_reconstruction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "accessionNo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portrait_accessionNo(ctx, field, obj)
+				})
+		case "archive":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portrait_archive(ctx, field, obj)
+				})
+		case "rights":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portrait_rights(ctx, field, obj)
+				})
+		case "captionZh":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portrait_captionZh(ctx, field, obj)
+				})
+		case "captionEn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portrait_captionEn(ctx, field, obj)
+				})
+		case "familyConsent":
+			out.Values[i] = ec._Portrait_familyConsent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "published":
+			out.Values[i] = ec._Portrait_published(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var portraitConnectionImplementors = []string{"PortraitConnection"}
+
+func (ec *executionContext) _PortraitConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PortraitConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portraitConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortraitConnection")
+		case "edges":
+			out.Values[i] = ec._PortraitConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PortraitConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PortraitConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var portraitEdgeImplementors = []string{"PortraitEdge"}
+
+func (ec *executionContext) _PortraitEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PortraitEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portraitEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortraitEdge")
+		case "cursor":
+			out.Values[i] = ec._PortraitEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._PortraitEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -7020,6 +19382,72 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_martyrs(ctx, field)
 				})
+		case "lead":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_lead(ctx, field)
+				})
+		case "leads":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_leads(ctx, field)
+				})
+		case "suggestMartyrs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_suggestMartyrs(ctx, field)
+				})
+		case "cemeteries":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cemeteries(ctx, field)
+				})
+		case "units":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_units(ctx, field)
+				})
+		case "events":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_events(ctx, field)
+				})
+		case "node":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_node(ctx, field)
+				})
+		case "nodes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nodes(ctx, field)
+				})
+		case "person":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_person(ctx, field)
+				})
+		case "portraits":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_portraits(ctx, field)
+				})
+		case "exhibits":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exhibits(ctx, field)
+				})
 		case "searchMartyrs":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -7031,6 +19459,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_searchPlaces(ctx, field)
+				})
+		case "story":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_story(ctx, field)
+				})
+		case "stories":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_stories(ctx, field)
+				})
+		case "searchStories":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_searchStories(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -7061,6 +19507,448 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	}
 
 	return out
+}
+
+var storyImplementors = []string{"Story", "Node"}
+
+func (ec *executionContext) _Story(ctx context.Context, sel ast.SelectionSet, obj *store.Story) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Story")
+		case "id":
+			out.Values[i] = ec._Story_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Story_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "body":
+			out.Values[i] = ec._Story_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "author":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Story_author(ctx, field, obj)
+				})
+		case "date":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Story_date(ctx, field, obj)
+				})
+		case "martyrs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Story_martyrs(ctx, field, obj)
+				})
+		case "places":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Story_places(ctx, field, obj)
+				})
+		case "units":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Story_units(ctx, field, obj)
+				})
+		case "sources":
+			out.Values[i] = ec._Story_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "published":
+			out.Values[i] = ec._Story_published(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyConnectionImplementors = []string{"StoryConnection"}
+
+func (ec *executionContext) _StoryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.StoryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StoryConnection")
+		case "edges":
+			out.Values[i] = ec._StoryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._StoryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._StoryConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyEdgeImplementors = []string{"StoryEdge"}
+
+func (ec *executionContext) _StoryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.StoryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StoryEdge")
+		case "cursor":
+			out.Values[i] = ec._StoryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._StoryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyFacetValueImplementors = []string{"StoryFacetValue"}
+
+func (ec *executionContext) _StoryFacetValue(ctx context.Context, sel ast.SelectionSet, obj *search.FacetValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyFacetValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StoryFacetValue")
+		case "value":
+			out.Values[i] = ec._StoryFacetValue_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._StoryFacetValue_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyFacetsImplementors = []string{"StoryFacets"}
+
+func (ec *executionContext) _StoryFacets(ctx context.Context, sel ast.SelectionSet, obj *model.StoryFacets) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyFacetsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StoryFacets")
+		case "places":
+			out.Values[i] = ec._StoryFacets_places(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "years":
+			out.Values[i] = ec._StoryFacets_years(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "units":
+			out.Values[i] = ec._StoryFacets_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyFragmentImplementors = []string{"StoryFragment"}
+
+func (ec *executionContext) _StoryFragment(ctx context.Context, sel ast.SelectionSet, obj *search.Fragment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyFragmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StoryFragment")
+		case "field":
+			out.Values[i] = ec._StoryFragment_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._StoryFragment_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "highlights":
+			out.Values[i] = ec._StoryFragment_highlights(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "marked":
+			out.Values[i] = ec._StoryFragment_marked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyHitImplementors = []string{"StoryHit"}
+
+func (ec *executionContext) _StoryHit(ctx context.Context, sel ast.SelectionSet, obj *search.StoryHit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyHitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StoryHit")
+		case "score":
+			out.Values[i] = ec._StoryHit_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "story":
+			out.Values[i] = ec._StoryHit_story(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fragments":
+			out.Values[i] = ec._StoryHit_fragments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storySearchResultImplementors = []string{"StorySearchResult"}
+
+func (ec *executionContext) _StorySearchResult(ctx context.Context, sel ast.SelectionSet, obj *model.StorySearchResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storySearchResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StorySearchResult")
+		case "total":
+			out.Values[i] = ec._StorySearchResult_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hits":
+			out.Values[i] = ec._StorySearchResult_hits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "facets":
+			out.Values[i] = ec._StorySearchResult_facets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._StorySearchResult_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storySpanImplementors = []string{"StorySpan"}
+
+func (ec *executionContext) _StorySpan(ctx context.Context, sel ast.SelectionSet, obj *search.Span) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storySpanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StorySpan")
+		case "start":
+			out.Values[i] = ec._StorySpan_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._StorySpan_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "leadEvents":
+		return ec._Subscription_leadEvents(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var unitImplementors = []string{"Unit", "Node"}
@@ -7111,6 +19999,93 @@ func (ec *executionContext) _Unit(ctx context.Context, sel ast.SelectionSet, obj
 			out.Values[i] = ec._Unit_succeededBy(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "martyrs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_martyrs(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var unitConnectionImplementors = []string{"UnitConnection"}
+
+func (ec *executionContext) _UnitConnection(ctx context.Context, sel ast.SelectionSet, obj *model.UnitConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unitConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnitConnection")
+		case "edges":
+			out.Values[i] = ec._UnitConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._UnitConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._UnitConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var unitEdgeImplementors = []string{"UnitEdge"}
+
+func (ec *executionContext) _UnitEdge(ctx context.Context, sel ast.SelectionSet, obj *model.UnitEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unitEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnitEdge")
+		case "cursor":
+			out.Values[i] = ec._UnitEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._UnitEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -7567,6 +20542,98 @@ func (ec *executionContext) marshalNAliasKind2githubᚗcomᚋguigenᚋguigenᚋg
 	return v
 }
 
+func (ec *executionContext) marshalNArchivalRecord2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐArchivalRecord(ctx context.Context, sel ast.SelectionSet, v *store.ArchivalRecord) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArchivalRecord!")
+		return graphql.Null
+	}
+	return ec._ArchivalRecord(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNArchivalRecordConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐArchivalRecordConnection(ctx context.Context, sel ast.SelectionSet, v *model.ArchivalRecordConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArchivalRecordConnection!")
+		return graphql.Null
+	}
+	return ec._ArchivalRecordConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNArchivalRecordEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐArchivalRecordEdge(ctx context.Context, sel ast.SelectionSet, v model.ArchivalRecordEdge) graphql.Marshaler {
+	return ec._ArchivalRecordEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNArchivalRecordEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐArchivalRecordEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ArchivalRecordEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNArchivalRecordEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐArchivalRecordEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAssertion2githubᚗcomᚋguigenᚋguigenᚋstoreᚐAssertion(ctx context.Context, sel ast.SelectionSet, v store.Assertion) graphql.Marshaler {
+	return ec._Assertion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAssertion2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐAssertionᚄ(ctx context.Context, sel ast.SelectionSet, v []store.Assertion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssertion2githubᚗcomᚋguigenᚋguigenᚋstoreᚐAssertion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAssertion2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐAssertion(ctx context.Context, sel ast.SelectionSet, v *store.Assertion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Assertion!")
+		return graphql.Null
+	}
+	return ec._Assertion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAssertionConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐAssertionConnection(ctx context.Context, sel ast.SelectionSet, v *model.AssertionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssertionConnection!")
+		return graphql.Null
+	}
+	return ec._AssertionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAssertionEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐAssertionEdge(ctx context.Context, sel ast.SelectionSet, v model.AssertionEdge) graphql.Marshaler {
+	return ec._AssertionEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAssertionEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐAssertionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AssertionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssertionEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐAssertionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -7579,6 +20646,92 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNCandidateInput2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐCandidateInput(ctx context.Context, v any) (model.CandidateInput, error) {
+	res, err := ec.unmarshalInputCandidateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCemetery2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐCemetery(ctx context.Context, sel ast.SelectionSet, v *store.Cemetery) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Cemetery!")
+		return graphql.Null
+	}
+	return ec._Cemetery(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCemeteryConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐCemeteryConnection(ctx context.Context, sel ast.SelectionSet, v *model.CemeteryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CemeteryConnection!")
+		return graphql.Null
+	}
+	return ec._CemeteryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCemeteryEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐCemeteryEdge(ctx context.Context, sel ast.SelectionSet, v model.CemeteryEdge) graphql.Marshaler {
+	return ec._CemeteryEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCemeteryEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐCemeteryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CemeteryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCemeteryEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐCemeteryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCitation2githubᚗcomᚋguigenᚋguigenᚋstoreᚐCitation(ctx context.Context, sel ast.SelectionSet, v store.Citation) graphql.Marshaler {
+	return ec._Citation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCitation2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []store.Citation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCitation2githubᚗcomᚋguigenᚋguigenᚋstoreᚐCitation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNCreateLeadInput2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐCreateLeadInput(ctx context.Context, v any) (model.CreateLeadInput, error) {
+	res, err := ec.unmarshalInputCreateLeadInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDNAResult2githubᚗcomᚋguigenᚋguigenᚋstoreᚐDNAResult(ctx context.Context, sel ast.SelectionSet, v store.DNAResult) graphql.Marshaler {
+	return ec._DNAResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDNAResult2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐDNAResultᚄ(ctx context.Context, sel ast.SelectionSet, v []store.DNAResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDNAResult2githubᚗcomᚋguigenᚋguigenᚋstoreᚐDNAResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNDatePrecision2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐDatePrecision(ctx context.Context, v any) (model.DatePrecision, error) {
@@ -7611,6 +20764,103 @@ func (ec *executionContext) marshalNEvent2ᚕgithubᚗcomᚋguigenᚋguigenᚋst
 	return ret
 }
 
+func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐEvent(ctx context.Context, sel ast.SelectionSet, v *store.Event) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Event!")
+		return graphql.Null
+	}
+	return ec._Event(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐEventConnection(ctx context.Context, sel ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EventConnection!")
+		return graphql.Null
+	}
+	return ec._EventConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEventEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐEventEdge(ctx context.Context, sel ast.SelectionSet, v model.EventEdge) graphql.Marshaler {
+	return ec._EventEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNEventEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EventEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEventEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐEventEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNExhibit2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐExhibit(ctx context.Context, sel ast.SelectionSet, v *store.Exhibit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Exhibit!")
+		return graphql.Null
+	}
+	return ec._Exhibit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNExhibitConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐExhibitConnection(ctx context.Context, sel ast.SelectionSet, v *model.ExhibitConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ExhibitConnection!")
+		return graphql.Null
+	}
+	return ec._ExhibitConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNExhibitEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐExhibitEdge(ctx context.Context, sel ast.SelectionSet, v model.ExhibitEdge) graphql.Marshaler {
+	return ec._ExhibitEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNExhibitEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐExhibitEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ExhibitEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExhibitEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐExhibitEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFact2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐFact(ctx context.Context, sel ast.SelectionSet, v model.Fact) graphql.Marshaler {
+	return ec._Fact(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFact2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐFactᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Fact) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFact2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐFact(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNFamilyClaimInput2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐFamilyClaimInput(ctx context.Context, v any) (model.FamilyClaimInput, error) {
+	res, err := ec.unmarshalInputFamilyClaimInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -7639,6 +20889,35 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -7651,6 +20930,199 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNKinCitation2githubᚗcomᚋguigenᚋguigenᚋstoreᚐCitation(ctx context.Context, sel ast.SelectionSet, v store.Citation) graphql.Marshaler {
+	return ec._KinCitation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNKinCitation2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []store.Citation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKinCitation2githubᚗcomᚋguigenᚋguigenᚋstoreᚐCitation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNKinStatus2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐKinStatus(ctx context.Context, v any) (model.KinStatus, error) {
+	var res model.KinStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNKinStatus2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐKinStatus(ctx context.Context, sel ast.SelectionSet, v model.KinStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNKinship2githubᚗcomᚋguigenᚋguigenᚋstoreᚐKinship(ctx context.Context, sel ast.SelectionSet, v store.Kinship) graphql.Marshaler {
+	return ec._Kinship(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNKinship2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐKinshipᚄ(ctx context.Context, sel ast.SelectionSet, v []store.Kinship) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKinship2githubᚗcomᚋguigenᚋguigenᚋstoreᚐKinship(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLead2githubᚗcomᚋguigenᚋguigenᚋstoreᚐLead(ctx context.Context, sel ast.SelectionSet, v store.Lead) graphql.Marshaler {
+	return ec._Lead(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLead2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLead(ctx context.Context, sel ast.SelectionSet, v *store.Lead) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Lead!")
+		return graphql.Null
+	}
+	return ec._Lead(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLeadChange2ᚖgithubᚗcomᚋguigenᚋguigenᚋcaseworkᚐEvent(ctx context.Context, sel ast.SelectionSet, v *casework.Event) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeadChange!")
+		return graphql.Null
+	}
+	return ec._LeadChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLeadConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐLeadConnection(ctx context.Context, sel ast.SelectionSet, v *model.LeadConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeadConnection!")
+		return graphql.Null
+	}
+	return ec._LeadConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLeadEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐLeadEdge(ctx context.Context, sel ast.SelectionSet, v model.LeadEdge) graphql.Marshaler {
+	return ec._LeadEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLeadEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐLeadEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.LeadEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeadEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐLeadEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLeadEvent2githubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadEvent(ctx context.Context, sel ast.SelectionSet, v store.LeadEvent) graphql.Marshaler {
+	return ec._LeadEvent(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLeadEvent2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadEventᚄ(ctx context.Context, sel ast.SelectionSet, v []store.LeadEvent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeadEvent2githubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNLeadSource2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐLeadSource(ctx context.Context, v any) (model.LeadSource, error) {
+	var res model.LeadSource
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeadSource2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐLeadSource(ctx context.Context, sel ast.SelectionSet, v model.LeadSource) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNLeadState2githubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadState(ctx context.Context, v any) (store.LeadState, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := store.LeadState(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeadState2githubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadState(ctx context.Context, sel ast.SelectionSet, v store.LeadState) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "LeadState!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNLeadState2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadStateᚄ(ctx context.Context, v any) ([]store.LeadState, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]store.LeadState, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeadState2githubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadState(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNLeadState2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadStateᚄ(ctx context.Context, sel ast.SelectionSet, v []store.LeadState) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeadState2githubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadState(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMartyr2githubᚗcomᚋguigenᚋguigenᚋstoreᚐMartyr(ctx context.Context, sel ast.SelectionSet, v store.Martyr) graphql.Marshaler {
+	return ec._Martyr(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMartyr2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐMartyrᚄ(ctx context.Context, sel ast.SelectionSet, v []store.Martyr) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMartyr2githubᚗcomᚋguigenᚋguigenᚋstoreᚐMartyr(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNMartyr2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐMartyr(ctx context.Context, sel ast.SelectionSet, v *store.Martyr) graphql.Marshaler {
@@ -7717,6 +21189,26 @@ func (ec *executionContext) marshalNMartyrSearchResult2ᚖgithubᚗcomᚋguigen�
 	return ec._MartyrSearchResult(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMartyrSuggestion2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrSuggestion(ctx context.Context, sel ast.SelectionSet, v model.MartyrSuggestion) graphql.Marshaler {
+	return ec._MartyrSuggestion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMartyrSuggestion2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MartyrSuggestion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMartyrSuggestion2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrSuggestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNMatchReason2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMatchReason(ctx context.Context, sel ast.SelectionSet, v model.MatchReason) graphql.Marshaler {
 	return ec._MatchReason(ctx, sel, &v)
 }
@@ -7737,12 +21229,60 @@ func (ec *executionContext) marshalNMatchReason2ᚕgithubᚗcomᚋguigenᚋguige
 	return ret
 }
 
+func (ec *executionContext) unmarshalNNeighbourKind2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐNeighbourKind(ctx context.Context, v any) (model.NeighbourKind, error) {
+	var res model.NeighbourKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNeighbourKind2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐNeighbourKind(ctx context.Context, sel ast.SelectionSet, v model.NeighbourKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONode2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPerson2githubᚗcomᚋguigenᚋguigenᚋstoreᚐPerson(ctx context.Context, sel ast.SelectionSet, v store.Person) graphql.Marshaler {
+	return ec._Person(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPerson2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []store.Person) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPerson2githubᚗcomᚋguigenᚋguigenᚋstoreᚐPerson(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPerson(ctx context.Context, sel ast.SelectionSet, v *store.Person) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Person!")
+		return graphql.Null
+	}
+	return ec._Person(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPlace2githubᚗcomᚋguigenᚋguigenᚋstoreᚐPlace(ctx context.Context, sel ast.SelectionSet, v store.Place) graphql.Marshaler {
@@ -7781,6 +21321,34 @@ func (ec *executionContext) unmarshalNPlaceChangeKind2githubᚗcomᚋguigenᚋgu
 
 func (ec *executionContext) marshalNPlaceChangeKind2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPlaceChangeKind(ctx context.Context, sel ast.SelectionSet, v model.PlaceChangeKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNPlaceConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPlaceConnection(ctx context.Context, sel ast.SelectionSet, v *model.PlaceConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlaceConnection!")
+		return graphql.Null
+	}
+	return ec._PlaceConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPlaceEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPlaceEdge(ctx context.Context, sel ast.SelectionSet, v model.PlaceEdge) graphql.Marshaler {
+	return ec._PlaceEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPlaceEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPlaceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PlaceEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlaceEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPlaceEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNPlaceLevel2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPlaceLevel(ctx context.Context, v any) (model.PlaceLevel, error) {
@@ -7861,6 +21429,198 @@ func (ec *executionContext) marshalNPlaceName2ᚕgithubᚗcomᚋguigenᚋguigen�
 	return ret
 }
 
+func (ec *executionContext) marshalNPortrait2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPortrait(ctx context.Context, sel ast.SelectionSet, v *store.Portrait) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Portrait!")
+		return graphql.Null
+	}
+	return ec._Portrait(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPortraitConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPortraitConnection(ctx context.Context, sel ast.SelectionSet, v *model.PortraitConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PortraitConnection!")
+		return graphql.Null
+	}
+	return ec._PortraitConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPortraitEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPortraitEdge(ctx context.Context, sel ast.SelectionSet, v model.PortraitEdge) graphql.Marshaler {
+	return ec._PortraitEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPortraitEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPortraitEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PortraitEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPortraitEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPortraitEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNRecordKind2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐRecordKind(ctx context.Context, v any) (model.RecordKind, error) {
+	var res model.RecordKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordKind2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐRecordKind(ctx context.Context, sel ast.SelectionSet, v model.RecordKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNRelation2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐRelation(ctx context.Context, v any) (model.Relation, error) {
+	var res model.Relation
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRelation2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐRelation(ctx context.Context, sel ast.SelectionSet, v model.Relation) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNStory2githubᚗcomᚋguigenᚋguigenᚋstoreᚐStory(ctx context.Context, sel ast.SelectionSet, v store.Story) graphql.Marshaler {
+	return ec._Story(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStory2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐStory(ctx context.Context, sel ast.SelectionSet, v *store.Story) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Story!")
+		return graphql.Null
+	}
+	return ec._Story(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStoryConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐStoryConnection(ctx context.Context, sel ast.SelectionSet, v *model.StoryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StoryConnection!")
+		return graphql.Null
+	}
+	return ec._StoryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStoryEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐStoryEdge(ctx context.Context, sel ast.SelectionSet, v model.StoryEdge) graphql.Marshaler {
+	return ec._StoryEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStoryEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐStoryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.StoryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStoryEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐStoryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStoryFacetValue2githubᚗcomᚋguigenᚋguigenᚋsearchᚐFacetValue(ctx context.Context, sel ast.SelectionSet, v search.FacetValue) graphql.Marshaler {
+	return ec._StoryFacetValue(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStoryFacetValue2ᚕgithubᚗcomᚋguigenᚋguigenᚋsearchᚐFacetValueᚄ(ctx context.Context, sel ast.SelectionSet, v []search.FacetValue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStoryFacetValue2githubᚗcomᚋguigenᚋguigenᚋsearchᚐFacetValue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStoryFacets2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐStoryFacets(ctx context.Context, sel ast.SelectionSet, v *model.StoryFacets) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StoryFacets!")
+		return graphql.Null
+	}
+	return ec._StoryFacets(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStoryFragment2githubᚗcomᚋguigenᚋguigenᚋsearchᚐFragment(ctx context.Context, sel ast.SelectionSet, v search.Fragment) graphql.Marshaler {
+	return ec._StoryFragment(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStoryFragment2ᚕgithubᚗcomᚋguigenᚋguigenᚋsearchᚐFragmentᚄ(ctx context.Context, sel ast.SelectionSet, v []search.Fragment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStoryFragment2githubᚗcomᚋguigenᚋguigenᚋsearchᚐFragment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStoryHit2githubᚗcomᚋguigenᚋguigenᚋsearchᚐStoryHit(ctx context.Context, sel ast.SelectionSet, v search.StoryHit) graphql.Marshaler {
+	return ec._StoryHit(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStoryHit2ᚕgithubᚗcomᚋguigenᚋguigenᚋsearchᚐStoryHitᚄ(ctx context.Context, sel ast.SelectionSet, v []search.StoryHit) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStoryHit2githubᚗcomᚋguigenᚋguigenᚋsearchᚐStoryHit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStorySearchResult2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐStorySearchResult(ctx context.Context, sel ast.SelectionSet, v *model.StorySearchResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StorySearchResult!")
+		return graphql.Null
+	}
+	return ec._StorySearchResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStorySpan2githubᚗcomᚋguigenᚋguigenᚋsearchᚐSpan(ctx context.Context, sel ast.SelectionSet, v search.Span) graphql.Marshaler {
+	return ec._StorySpan(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStorySpan2ᚕgithubᚗcomᚋguigenᚋguigenᚋsearchᚐSpanᚄ(ctx context.Context, sel ast.SelectionSet, v []search.Span) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStorySpan2githubᚗcomᚋguigenᚋguigenᚋsearchᚐSpan(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -7904,12 +21664,60 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) marshalNUnit2githubᚗcomᚋguigenᚋguigenᚋstoreᚐUnit(ctx context.Context, sel ast.SelectionSet, v store.Unit) graphql.Marshaler {
+	return ec._Unit(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUnit2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐUnitᚄ(ctx context.Context, sel ast.SelectionSet, v []store.Unit) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUnit2githubᚗcomᚋguigenᚋguigenᚋstoreᚐUnit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNUnit2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐUnit(ctx context.Context, sel ast.SelectionSet, v *store.Unit) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Unit!")
 		return graphql.Null
 	}
 	return ec._Unit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUnitConnection2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐUnitConnection(ctx context.Context, sel ast.SelectionSet, v *model.UnitConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnitConnection!")
+		return graphql.Null
+	}
+	return ec._UnitConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUnitEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐUnitEdge(ctx context.Context, sel ast.SelectionSet, v model.UnitEdge) graphql.Marshaler {
+	return ec._UnitEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUnitEdge2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐUnitEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.UnitEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUnitEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐUnitEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNUnitSuccession2githubᚗcomᚋguigenᚋguigenᚋstoreᚐUnitLink(ctx context.Context, sel ast.SelectionSet, v store.UnitLink) graphql.Marshaler {
@@ -8074,6 +21882,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOArchivalRecord2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐArchivalRecord(ctx context.Context, sel ast.SelectionSet, v *store.ArchivalRecord) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ArchivalRecord(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8102,6 +21917,23 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOCandidateInput2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐCandidateInputᚄ(ctx context.Context, v any) ([]model.CandidateInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CandidateInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCandidateInput2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐCandidateInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOCemetery2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐCemetery(ctx context.Context, sel ast.SelectionSet, v *store.Cemetery) graphql.Marshaler {
@@ -8133,6 +21965,41 @@ func (ec *executionContext) marshalOGrave2ᚖgithubᚗcomᚋguigenᚋguigenᚋgr
 		return graphql.Null
 	}
 	return ec._Grave(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -8171,6 +22038,108 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) marshalOLead2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLead(ctx context.Context, sel ast.SelectionSet, v *store.Lead) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Lead(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLeadFilter2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐLeadFilter(ctx context.Context, v any) (*model.LeadFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeadFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLeadSource2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐLeadSource(ctx context.Context, v any) (*model.LeadSource, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.LeadSource)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLeadSource2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐLeadSource(ctx context.Context, sel ast.SelectionSet, v *model.LeadSource) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOLeadState2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadStateᚄ(ctx context.Context, v any) ([]store.LeadState, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]store.LeadState, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeadState2githubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadState(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLeadState2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadStateᚄ(ctx context.Context, sel ast.SelectionSet, v []store.LeadState) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeadState2githubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadState(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOLeadState2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadState(ctx context.Context, v any) (*store.LeadState, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := store.LeadState(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLeadState2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadState(ctx context.Context, sel ast.SelectionSet, v *store.LeadState) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOLine2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐLine(ctx context.Context, v any) (*model.Line, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Line)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLine2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐLine(ctx context.Context, sel ast.SelectionSet, v *model.Line) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOMartyr2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐMartyr(ctx context.Context, sel ast.SelectionSet, v *store.Martyr) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -8186,6 +22155,13 @@ func (ec *executionContext) unmarshalOMartyrFilter2ᚖgithubᚗcomᚋguigenᚋgu
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalONode2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Node(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOPartialDate2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPartialDate(ctx context.Context, sel ast.SelectionSet, v *model.PartialDate) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -8193,11 +22169,49 @@ func (ec *executionContext) marshalOPartialDate2ᚖgithubᚗcomᚋguigenᚋguige
 	return ec._PartialDate(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOPerson2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPerson(ctx context.Context, sel ast.SelectionSet, v *store.Person) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Person(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPersonalData2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPersonalData(ctx context.Context, sel ast.SelectionSet, v *store.PersonalData) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PersonalData(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOPlace2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPlace(ctx context.Context, sel ast.SelectionSet, v *store.Place) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Place(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPortraitFilter2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPortraitFilter(ctx context.Context, v any) (*model.PortraitFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPortraitFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalORelation2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐRelation(ctx context.Context, v any) (*model.Relation, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Relation)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORelation2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐRelation(ctx context.Context, sel ast.SelectionSet, v *model.Relation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOSex2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐSex(ctx context.Context, v any) (*model.Sex, error) {
@@ -8214,6 +22228,13 @@ func (ec *executionContext) marshalOSex2ᚖgithubᚗcomᚋguigenᚋguigenᚋgrap
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOStory2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐStory(ctx context.Context, sel ast.SelectionSet, v *store.Story) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Story(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

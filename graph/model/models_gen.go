@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/guigen/guigen/search"
 	"github.com/guigen/guigen/store"
 )
 
@@ -17,6 +18,103 @@ type Alias struct {
 	Kind AliasKind `json:"kind"`
 	// Where the name comes from.
 	Source *string `json:"source,omitempty"`
+}
+
+type ArchivalRecordConnection struct {
+	Edges      []ArchivalRecordEdge `json:"edges"`
+	PageInfo   *PageInfo            `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+type ArchivalRecordEdge struct {
+	Cursor string                `json:"cursor"`
+	Node   *store.ArchivalRecord `json:"node"`
+	// On a martyr's records: the citations of this record by assertions about
+	// that martyr (empty when the record only mentions him).
+	Citations []store.Citation `json:"citations"`
+}
+
+type AssertionConnection struct {
+	Edges      []AssertionEdge `json:"edges"`
+	PageInfo   *PageInfo       `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+type AssertionEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *store.Assertion `json:"node"`
+}
+
+type CandidateInput struct {
+	PersonID string `json:"personId"`
+	// The kinship the family claims; it is recorded as claimed.
+	Relation *Relation `json:"relation,omitempty"`
+	Line     *Line     `json:"line,omitempty"`
+}
+
+type CemeteryConnection struct {
+	Edges      []CemeteryEdge `json:"edges"`
+	PageInfo   *PageInfo      `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+type CemeteryEdge struct {
+	Cursor string          `json:"cursor"`
+	Node   *store.Cemetery `json:"node"`
+}
+
+type CreateLeadInput struct {
+	MartyrID   string           `json:"martyrId"`
+	Candidates []CandidateInput `json:"candidates,omitempty"`
+	Source     *LeadSource      `json:"source,omitempty"`
+	Summary    *string          `json:"summary,omitempty"`
+	// Who works it; a volunteer's own lead is theirs.
+	Assignee *string `json:"assignee,omitempty"`
+}
+
+type EventConnection struct {
+	Edges      []EventEdge `json:"edges"`
+	PageInfo   *PageInfo   `json:"pageInfo"`
+	TotalCount int         `json:"totalCount"`
+}
+
+type EventEdge struct {
+	Cursor string       `json:"cursor"`
+	Node   *store.Event `json:"node"`
+}
+
+type ExhibitConnection struct {
+	Edges      []ExhibitEdge `json:"edges"`
+	PageInfo   *PageInfo     `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+type ExhibitEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *store.Exhibit `json:"node"`
+}
+
+// Every value the sources give for one field of a martyr, side by side:
+// two records that disagree on the birth year give two assertions here,
+// and neither overwrites the other.
+type Fact struct {
+	Field string `json:"field"`
+	// More than one distinct value.
+	Conflicting bool              `json:"conflicting"`
+	Assertions  []store.Assertion `json:"assertions"`
+}
+
+// What a family tells a volunteer about the man they lost.
+type FamilyClaimInput struct {
+	// As the family knows it: characters, pinyin, a 小名; ? for a character not known.
+	Name string `json:"name"`
+	// Usually today's name of the place.
+	Hometown  *string `json:"hometown,omitempty"`
+	BirthYear *int    `json:"birthYear,omitempty"`
+	Unit      *string `json:"unit,omitempty"`
+	// What they remember: where he fell, letters, comrades.
+	Memories *string `json:"memories,omitempty"`
+	First    *int    `json:"first,omitempty"`
 }
 
 // A position in a cemetery as written on its register.
@@ -29,6 +127,23 @@ type Grave struct {
 	Number *string `json:"number,omitempty"`
 	// As written, e.g. 三区2排5号.
 	Text *string `json:"text,omitempty"`
+}
+
+type LeadConnection struct {
+	Edges      []LeadEdge `json:"edges"`
+	PageInfo   *PageInfo  `json:"pageInfo"`
+	TotalCount int        `json:"totalCount"`
+}
+
+type LeadEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *store.Lead `json:"node"`
+}
+
+type LeadFilter struct {
+	States   []store.LeadState `json:"states,omitempty"`
+	Assignee *string           `json:"assignee,omitempty"`
+	MartyrID *string           `json:"martyrId,omitempty"`
 }
 
 type MartyrConnection struct {
@@ -74,10 +189,19 @@ type MartyrSearchResult struct {
 	Hits  []MartyrHit `json:"hits"`
 }
 
+type MartyrSuggestion struct {
+	Martyr  *store.Martyr `json:"martyr"`
+	Score   float64       `json:"score"`
+	Reasons []MatchReason `json:"reasons"`
+}
+
 type MatchReason struct {
 	// variant, homophone, dialect, shape, wildcard, missing, extra, hometown, birth_year, unit ...
 	Kind   string `json:"kind"`
 	Detail string `json:"detail"`
+}
+
+type Mutation struct {
 }
 
 // Where a page of a connection ends (Relay cursor connections).
@@ -106,6 +230,17 @@ type PartialDate struct {
 	Display string `json:"display"`
 }
 
+type PlaceConnection struct {
+	Edges      []PlaceEdge `json:"edges"`
+	PageInfo   *PageInfo   `json:"pageInfo"`
+	TotalCount int         `json:"totalCount"`
+}
+
+type PlaceEdge struct {
+	Cursor string       `json:"cursor"`
+	Node   *store.Place `json:"node"`
+}
+
 type PlaceMatch struct {
 	Place *store.Place `json:"place"`
 	Score float64      `json:"score"`
@@ -124,7 +259,70 @@ type PlaceName struct {
 	Source *string `json:"source,omitempty"`
 }
 
+type PortraitConnection struct {
+	Edges      []PortraitEdge `json:"edges"`
+	PageInfo   *PageInfo      `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+type PortraitEdge struct {
+	Cursor string          `json:"cursor"`
+	Node   *store.Portrait `json:"node"`
+}
+
+type PortraitFilter struct {
+	// Only the portraits hung in this exhibit, in its curated order.
+	ExhibitID *string `json:"exhibitId,omitempty"`
+	// Only portraits of this martyr.
+	MartyrID *string `json:"martyrId,omitempty"`
+	// Only this artist's work (exact name).
+	Artist *string `json:"artist,omitempty"`
+	// Only portraits of martyrs from this place: a place it replaced, or anywhere beneath either, counts. Not with exhibitId or martyrId.
+	PlaceID *string `json:"placeId,omitempty"`
+	// Only portraits of martyrs who fell in this battle or campaign. Not with exhibitId or martyrId.
+	EventID *string `json:"eventId,omitempty"`
+}
+
 type Query struct {
+}
+
+type StoryConnection struct {
+	Edges      []StoryEdge `json:"edges"`
+	PageInfo   *PageInfo   `json:"pageInfo"`
+	TotalCount int         `json:"totalCount"`
+}
+
+type StoryEdge struct {
+	Cursor string       `json:"cursor"`
+	Node   *store.Story `json:"node"`
+}
+
+type StoryFacets struct {
+	Places []search.FacetValue `json:"places"`
+	Years  []search.FacetValue `json:"years"`
+	Units  []search.FacetValue `json:"units"`
+}
+
+type StorySearchResult struct {
+	// Stories matching, over all pages.
+	Total    int               `json:"total"`
+	Hits     []search.StoryHit `json:"hits"`
+	Facets   *StoryFacets      `json:"facets"`
+	PageInfo *PageInfo         `json:"pageInfo"`
+}
+
+type Subscription struct {
+}
+
+type UnitConnection struct {
+	Edges      []UnitEdge `json:"edges"`
+	PageInfo   *PageInfo  `json:"pageInfo"`
+	TotalCount int        `json:"totalCount"`
+}
+
+type UnitEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *store.Unit `json:"node"`
 }
 
 type AliasKind string
@@ -254,6 +452,238 @@ func (e DatePrecision) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type KinStatus string
+
+const (
+	KinStatusClaimed   KinStatus = "CLAIMED"
+	KinStatusConfirmed KinStatus = "CONFIRMED"
+)
+
+var AllKinStatus = []KinStatus{
+	KinStatusClaimed,
+	KinStatusConfirmed,
+}
+
+func (e KinStatus) IsValid() bool {
+	switch e {
+	case KinStatusClaimed, KinStatusConfirmed:
+		return true
+	}
+	return false
+}
+
+func (e KinStatus) String() string {
+	return string(e)
+}
+
+func (e *KinStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = KinStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid KinStatus", str)
+	}
+	return nil
+}
+
+func (e KinStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *KinStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e KinStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type LeadSource string
+
+const (
+	LeadSourceSearch LeadSource = "SEARCH"
+	LeadSourceClaim  LeadSource = "CLAIM"
+	LeadSourceManual LeadSource = "MANUAL"
+)
+
+var AllLeadSource = []LeadSource{
+	LeadSourceSearch,
+	LeadSourceClaim,
+	LeadSourceManual,
+}
+
+func (e LeadSource) IsValid() bool {
+	switch e {
+	case LeadSourceSearch, LeadSourceClaim, LeadSourceManual:
+		return true
+	}
+	return false
+}
+
+func (e LeadSource) String() string {
+	return string(e)
+}
+
+func (e *LeadSource) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LeadSource(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LeadSource", str)
+	}
+	return nil
+}
+
+func (e LeadSource) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LeadSource) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LeadSource) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Line of descent: it decides which DNA comparison is possible (Y-STR paternal, mtDNA maternal).
+type Line string
+
+const (
+	LinePaternal Line = "PATERNAL"
+	LineMaternal Line = "MATERNAL"
+)
+
+var AllLine = []Line{
+	LinePaternal,
+	LineMaternal,
+}
+
+func (e Line) IsValid() bool {
+	switch e {
+	case LinePaternal, LineMaternal:
+		return true
+	}
+	return false
+}
+
+func (e Line) String() string {
+	return string(e)
+}
+
+func (e *Line) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Line(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Line", str)
+	}
+	return nil
+}
+
+func (e Line) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Line) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Line) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Which comrades of a martyr to list.
+type NeighbourKind string
+
+const (
+	// Same hometown, or a former or later name of it.
+	NeighbourKindHometown NeighbourKind = "HOMETOWN"
+	// Anywhere in the same county, counting its former and later names (胶县 and 胶州市 are one).
+	NeighbourKindCounty NeighbourKind = "COUNTY"
+	// Same unit.
+	NeighbourKindUnit NeighbourKind = "UNIT"
+	// Buried in the same cemetery.
+	NeighbourKindCemetery NeighbourKind = "CEMETERY"
+)
+
+var AllNeighbourKind = []NeighbourKind{
+	NeighbourKindHometown,
+	NeighbourKindCounty,
+	NeighbourKindUnit,
+	NeighbourKindCemetery,
+}
+
+func (e NeighbourKind) IsValid() bool {
+	switch e {
+	case NeighbourKindHometown, NeighbourKindCounty, NeighbourKindUnit, NeighbourKindCemetery:
+		return true
+	}
+	return false
+}
+
+func (e NeighbourKind) String() string {
+	return string(e)
+}
+
+func (e *NeighbourKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NeighbourKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NeighbourKind", str)
+	}
+	return nil
+}
+
+func (e NeighbourKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NeighbourKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NeighbourKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type PlaceChangeKind string
 
 const (
@@ -372,6 +802,165 @@ func (e *PlaceLevel) UnmarshalJSON(b []byte) error {
 }
 
 func (e PlaceLevel) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type RecordKind string
+
+const (
+	// 英名录.
+	RecordKindRoll RecordKind = "ROLL"
+	// 墓葬登记.
+	RecordKindGrave RecordKind = "GRAVE"
+	// 墓碑照片.
+	RecordKindHeadstone RecordKind = "HEADSTONE"
+	// 革命烈士证明书.
+	RecordKindCertificate RecordKind = "CERTIFICATE"
+	// 牺牲通知书.
+	RecordKindDeathNotice RecordKind = "DEATH_NOTICE"
+	// 县志.
+	RecordKindChronicle RecordKind = "CHRONICLE"
+	// 部队档案.
+	RecordKindUnitArchive RecordKind = "UNIT_ARCHIVE"
+	// 族谱.
+	RecordKindGenealogy RecordKind = "GENEALOGY"
+	// 口述.
+	RecordKindOral RecordKind = "ORAL"
+	// DNA 比对结果.
+	RecordKindDna RecordKind = "DNA"
+	// 1950 烈士清册.
+	RecordKindRegister RecordKind = "REGISTER"
+	RecordKindOther    RecordKind = "OTHER"
+)
+
+var AllRecordKind = []RecordKind{
+	RecordKindRoll,
+	RecordKindGrave,
+	RecordKindHeadstone,
+	RecordKindCertificate,
+	RecordKindDeathNotice,
+	RecordKindChronicle,
+	RecordKindUnitArchive,
+	RecordKindGenealogy,
+	RecordKindOral,
+	RecordKindDna,
+	RecordKindRegister,
+	RecordKindOther,
+}
+
+func (e RecordKind) IsValid() bool {
+	switch e {
+	case RecordKindRoll, RecordKindGrave, RecordKindHeadstone, RecordKindCertificate, RecordKindDeathNotice, RecordKindChronicle, RecordKindUnitArchive, RecordKindGenealogy, RecordKindOral, RecordKindDna, RecordKindRegister, RecordKindOther:
+		return true
+	}
+	return false
+}
+
+func (e RecordKind) String() string {
+	return string(e)
+}
+
+func (e *RecordKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RecordKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RecordKind", str)
+	}
+	return nil
+}
+
+func (e RecordKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RecordKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RecordKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type Relation string
+
+const (
+	RelationFather     Relation = "FATHER"
+	RelationMother     Relation = "MOTHER"
+	RelationBrother    Relation = "BROTHER"
+	RelationSister     Relation = "SISTER"
+	RelationSon        Relation = "SON"
+	RelationDaughter   Relation = "DAUGHTER"
+	RelationNephew     Relation = "NEPHEW"
+	RelationNiece      Relation = "NIECE"
+	RelationGrandchild Relation = "GRANDCHILD"
+	RelationSpouse     Relation = "SPOUSE"
+	RelationOther      Relation = "OTHER"
+)
+
+var AllRelation = []Relation{
+	RelationFather,
+	RelationMother,
+	RelationBrother,
+	RelationSister,
+	RelationSon,
+	RelationDaughter,
+	RelationNephew,
+	RelationNiece,
+	RelationGrandchild,
+	RelationSpouse,
+	RelationOther,
+}
+
+func (e Relation) IsValid() bool {
+	switch e {
+	case RelationFather, RelationMother, RelationBrother, RelationSister, RelationSon, RelationDaughter, RelationNephew, RelationNiece, RelationGrandchild, RelationSpouse, RelationOther:
+		return true
+	}
+	return false
+}
+
+func (e Relation) String() string {
+	return string(e)
+}
+
+func (e *Relation) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Relation(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Relation", str)
+	}
+	return nil
+}
+
+func (e Relation) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Relation) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Relation) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
