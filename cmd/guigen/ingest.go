@@ -34,6 +34,18 @@ type ingestOptions struct {
 	dryRun bool
 	strict bool
 	batch  int
+	json   bool
+}
+
+// ingestSubcommand runs one kind of import on its files.
+type ingestSubcommand func(ctx context.Context, o ingestOptions, paths []string, env *runEnv) error
+
+// ingestSubcommands is what follows "guigen ingest"; a new importer adds
+// its entry here.
+var ingestSubcommands = map[string]ingestSubcommand{
+	"places":  ingestPlaces,
+	"martyrs": ingestMartyrs,
+	"records": ingestRecords,
 }
 
 func ingestFlags(fs *flag.FlagSet) func(context.Context, *runEnv) error {
@@ -41,11 +53,12 @@ func ingestFlags(fs *flag.FlagSet) func(context.Context, *runEnv) error {
 	storeFlags(fs, &o.cfg)
 	fs.BoolVar(&o.dryRun, "dry-run", false, "read and check the files, write nothing (只检查，不写入)")
 	fs.BoolVar(&o.strict, "strict", false, "write nothing if any row has an error, and exit 1 (任一行有错即不写入)")
-	fs.IntVar(&o.batch, "batch", defaultIngestBatch, "places per transaction (`N`)")
+	fs.IntVar(&o.batch, "batch", defaultIngestBatch, "rows per transaction (`N`)")
+	fs.BoolVar(&o.json, "json", false, "print the summary as JSON on stdout (martyrs, records) (以 JSON 输出汇总)")
 	return func(ctx context.Context, env *runEnv) error {
-		// Flags may also follow "places" and the files: the flag package
-		// stops at the first positional argument, so parse what is left
-		// again after each one.
+		// Flags may also follow the subcommand and the files: the flag
+		// package stops at the first positional argument, so parse what
+		// is left again after each one.
 		var pos []string
 		rest := env.args
 		for len(rest) > 0 {
@@ -55,16 +68,21 @@ func ingestFlags(fs *flag.FlagSet) func(context.Context, *runEnv) error {
 			}
 			rest = fs.Args()
 		}
-		if len(pos) == 0 || pos[0] != "places" {
-			return fmt.Errorf("%w: guigen ingest places [--dry-run] [--strict] FILE…", errUsage)
+		names := slices.Sorted(maps.Keys(ingestSubcommands))
+		if len(pos) == 0 {
+			return fmt.Errorf("%w: guigen ingest %s [--dry-run] [--strict] FILE…", errUsage, strings.Join(names, "|"))
+		}
+		sub, ok := ingestSubcommands[pos[0]]
+		if !ok {
+			return fmt.Errorf("%w: 未知的导入类型 %q，应为 %s / unknown import kind %q, expected %s", errUsage, pos[0], strings.Join(names, "|"), pos[0], strings.Join(names, "|"))
 		}
 		if len(pos) == 1 {
-			return fmt.Errorf("%w: 缺少文件 / no file given: guigen ingest places FILE…", errUsage)
+			return fmt.Errorf("%w: 缺少文件 / no file given: guigen ingest %s FILE…", errUsage, pos[0])
 		}
 		if o.batch < 1 {
 			return fmt.Errorf("%w: --batch 须为正数 / --batch must be positive", errUsage)
 		}
-		return ingestPlaces(ctx, o, pos[1:], env)
+		return sub(ctx, o, pos[1:], env)
 	}
 }
 

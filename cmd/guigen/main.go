@@ -3,7 +3,7 @@
 //
 //	guigen serve [--demo] [--data DIR] [--addr HOST:PORT]
 //	guigen migrate [--data DIR]
-//	guigen ingest places [--dry-run] [--strict] [--data DIR] FILE...
+//	guigen ingest places|martyrs|records [--dry-run] [--strict] [--json] [--data DIR] FILE...
 //	guigen reindex [--data DIR]
 //	guigen verify [--data DIR]
 //	guigen version
@@ -71,9 +71,10 @@ func commands() []command {
 	return []command{
 		{"serve", "serve the GraphQL API (/graphql, /healthz, /readyz)", "", serveFlags},
 		{"migrate", "open the store, bring its schema up to date, print the schema version", "", migrateFlags},
-		{"ingest", "import place files into the store: ingest places FILE... (导入地名表/别名表)", "places FILE...", ingestFlags},
+		{"ingest", "import files into the store: ingest places|martyrs|records FILE... (导入地名表、英名录、档案)", "places|martyrs|records FILE...", ingestFlags},
 		{"reindex", "rebuild the search index under the data dir from the store (重建搜索索引)", "", reindexFlags},
 		{"verify", "compare the search index with the store; exit 1 when they differ (核对搜索索引)", "", verifyFlags},
+		{"token", "API tokens: token create --role ROLE --name NAME | token revoke ID | token list (令牌)", "create|revoke|list ...", tokenFlags},
 		{"version", "print the version", "", func(fs *flag.FlagSet) func(context.Context, *runEnv) error {
 			return func(_ context.Context, env *runEnv) error {
 				fmt.Fprintf(env.stdout, "guigen %s\n%s %s/%s\n", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
