@@ -13,6 +13,7 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 
+	"github.com/guigen/guigen/auth"
 	"github.com/guigen/guigen/graph"
 	"github.com/guigen/guigen/store"
 	"github.com/guigen/guigen/store/sqlite"
@@ -21,6 +22,21 @@ import (
 
 // fixtureStore is the contract fixture: records, conflicting assertions,
 // portraits and an exhibit, which the demo has not all of.
+// clientAs returns a client whose requests carry a token of the role
+// (none for the public).
+func clientAs(t *testing.T, s store.Store, role auth.Role) *client.Client {
+	t.Helper()
+	if role == auth.Public {
+		c, _ := newClient(t, s)
+		return c
+	}
+	secret, _, err := auth.Issue(t.Context(), s, "测试"+string(role), role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client.New(graph.NewHandler(s, nil), client.AddHeader("Authorization", "Bearer "+secret))
+}
+
 func fixtureStore(t *testing.T) store.Store {
 	t.Helper()
 	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "f.db"))
@@ -109,14 +125,31 @@ func TestMartyrEvidence(t *testing.T) {
 	if cited == 0 {
 		t.Error("no record carries a citation about the martyr")
 	}
-	if n := dig(m, "portraits", "totalCount"); n != float64(2) {
-		t.Errorf("portraits totalCount = %v, want 2", n)
+	// One of his two portraits is not yet published: the public sees the
+	// other, a curator both.
+	if n := dig(m, "portraits", "totalCount"); n != float64(1) {
+		t.Errorf("portraits totalCount for the public = %v, want 1", n)
+	}
+	data, errs = rawPost(t, clientAs(t, s, auth.Curator), `query($id: ID!) { martyr(id: $id) { portraits { totalCount } } }`,
+		client.Var("id", storetest.MartyrWangDeming))
+	if n := dig(data, "martyr", "portraits", "totalCount"); len(errs) > 0 || n != float64(2) {
+		t.Errorf("portraits totalCount for a curator = %v %+v, want 2", n, errs)
 	}
 }
 
 func TestExhibitCuratedOrderAndPaging(t *testing.T) {
-	c, _ := newClient(t, fixtureStore(t))
-	want := []string{storetest.PortraitWang2, storetest.PortraitOuyang, storetest.PortraitWang1}
+	s := fixtureStore(t)
+	// Only por-wang-1 is published: a curator sees the whole curated
+	// order, the public the published part of it.
+	t.Run("Curator", func(t *testing.T) {
+		testExhibitOrder(t, clientAs(t, s, auth.Curator), []string{storetest.PortraitWang2, storetest.PortraitOuyang, storetest.PortraitWang1})
+	})
+	t.Run("Public", func(t *testing.T) {
+		testExhibitOrder(t, clientAs(t, s, auth.Public), []string{storetest.PortraitWang1})
+	})
+}
+
+func testExhibitOrder(t *testing.T, c *client.Client, want []string) {
 	var got []string
 	after := ""
 	for range 4 {
@@ -126,7 +159,7 @@ func TestExhibitCuratedOrderAndPaging(t *testing.T) {
 		if len(errs) > 0 {
 			t.Fatalf("errors: %+v", errs)
 		}
-		if n := dig(data, "portraits", "totalCount"); n != float64(3) {
+		if n := dig(data, "portraits", "totalCount"); n != float64(len(want)) {
 			t.Errorf("totalCount %v", n)
 		}
 		for _, e := range dig(data, "portraits", "edges").([]any) {
@@ -357,7 +390,13 @@ func TestPlaceChildren(t *testing.T) {
 // fixture's own data, and that filters that cannot combine say so.
 func TestPortraitFilters(t *testing.T) {
 	s := fixtureStore(t)
-	c, _ := newClient(t, s)
+	for _, role := range []auth.Role{auth.Curator, auth.Public} {
+		t.Run(string(role), func(t *testing.T) { testPortraitFilters(t, s, role) })
+	}
+}
+
+func testPortraitFilters(t *testing.T, s store.Store, role auth.Role) {
+	c := clientAs(t, s, role)
 	b := storetest.Fixture()
 	martyrs := map[string]store.Martyr{}
 	for _, m := range b.Martyrs {
@@ -381,7 +420,7 @@ func TestPortraitFilters(t *testing.T) {
 	want := func(keep func(store.Portrait) bool) []string {
 		var out []string
 		for _, p := range b.Portraits {
-			if keep(p) {
+			if keep(p) && (p.Published || role != auth.Public) {
 				out = append(out, p.ID)
 			}
 		}

@@ -33,21 +33,17 @@ type Cases struct {
 // WithCasework serves the lead workflow from c (tests share its broker).
 func WithCasework(c *Cases) Option { return func(r *Resolver) { r.Cases = c } }
 
-// NewCases wires the workflow over s: the audit log and tokens come from
-// the store when it keeps them (both backends do).
+// NewCases wires the workflow over s, which also keeps the tokens and
+// the audit log.
 func NewCases(s store.Store, search Searcher, log *slog.Logger) *Cases {
 	c := &Cases{Work: &casework.Service{Store: s, Broker: casework.NewBroker(), Log: log}}
 	if search != nil {
 		c.Work.Search = search
 	}
-	if a, ok := s.(auth.AuditLog); ok {
-		c.Work.Audit = a
-		c.Policy.Audit = a
-	}
+	c.Work.Audit = s
+	c.Policy.Audit = s
 	c.Policy.Leads = s
-	if ts, ok := s.(auth.TokenStore); ok {
-		c.Tokens = ts
-	}
+	c.Tokens = s
 	return c
 }
 

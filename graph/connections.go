@@ -125,6 +125,7 @@ func (r *Resolver) exhibitPortraits(ctx context.Context, ex *store.Exhibit, firs
 	if err != nil {
 		return nil, err
 	}
+	ps = visiblePortraits(ctx, ps)
 	if keep != nil {
 		ps = slices.DeleteFunc(ps, func(p store.Portrait) bool { return !keep(p) })
 	}

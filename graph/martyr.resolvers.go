@@ -161,6 +161,7 @@ func (r *martyrResolver) Portraits(ctx context.Context, obj *store.Martyr, first
 	if err != nil && !isMissing(err) {
 		return nil, err
 	}
+	ps = visiblePortraits(ctx, ps)
 	page, info, err := sliceOf(ps, func(v store.Portrait) string { return v.ID }, true, first, after)
 	if err != nil {
 		return nil, err

@@ -32,8 +32,8 @@ var nodeKinds = []nodeKind{
 	{"Cemetery", nodesOf(store.Store.GetCemeteries)},
 	{"Unit", nodesOf(store.Store.GetUnits)},
 	{"Event", nodesOf(store.Store.GetEvents)},
-	{"Portrait", nodesOf(store.Store.GetPortraits)},
-	{"Exhibit", nodesOf(store.Store.GetExhibits)},
+	{"Portrait", publishedOnly(nodesOf(store.Store.GetPortraits))},
+	{"Exhibit", publishedOnly(nodesOf(store.Store.GetExhibits))},
 	// A person's personal data is guarded by its own resolvers wherever
 	// the person is reached from, node(id) included.
 	{"Person", nodesOf(store.Store.GetPeople)},
@@ -43,15 +43,25 @@ var nodeKinds = []nodeKind{
 	// check, which lead(id) applies.
 }
 
-// publishedOnly drops the unpublished stories fetch returns.
+// publishedOnly drops the unpublished stories, portraits and exhibits
+// fetch returns, unless the user is one who prepares them.
 func publishedOnly(fetch func(context.Context, store.Store, []string) (map[string]model.Node, error)) func(context.Context, store.Store, []string) (map[string]model.Node, error) {
 	return func(ctx context.Context, s store.Store, ids []string) (map[string]model.Node, error) {
 		m, err := fetch(ctx, s, ids)
-		if err != nil {
-			return nil, err
+		if err != nil || seesUnpublished(ctx) {
+			return m, err
 		}
 		for id, n := range m {
-			if st, ok := n.(*store.Story); ok && !st.Published {
+			published := true
+			switch v := n.(type) {
+			case *store.Story:
+				published = v.Published
+			case *store.Portrait:
+				published = v.Published
+			case *store.Exhibit:
+				published = v.Published
+			}
+			if !published {
 				delete(m, id)
 			}
 		}

@@ -172,8 +172,8 @@ func (s meteredStore) ListUnits(ctx context.Context, p store.PageReq) (store.Pag
 func (s meteredStore) ListEvents(ctx context.Context, p store.PageReq) (store.Page[store.Event], error) {
 	return metered(s, "ListEvents", func() (store.Page[store.Event], error) { return s.Store.ListEvents(ctx, p) })
 }
-func (s meteredStore) ListExhibits(ctx context.Context, p store.PageReq) (store.Page[store.Exhibit], error) {
-	return metered(s, "ListExhibits", func() (store.Page[store.Exhibit], error) { return s.Store.ListExhibits(ctx, p) })
+func (s meteredStore) ListExhibits(ctx context.Context, f store.ExhibitFilter, p store.PageReq) (store.Page[store.Exhibit], error) {
+	return metered(s, "ListExhibits", func() (store.Page[store.Exhibit], error) { return s.Store.ListExhibits(ctx, f, p) })
 }
 func (s meteredStore) ListPortraits(ctx context.Context, f store.PortraitFilter, p store.PageReq) (store.Page[store.Portrait], error) {
 	return metered(s, "ListPortraits", func() (store.Page[store.Portrait], error) { return s.Store.ListPortraits(ctx, f, p) })

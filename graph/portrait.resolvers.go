@@ -117,7 +117,7 @@ func (r *queryResolver) Portraits(ctx context.Context, filter *model.PortraitFil
 		return strings.TrimSpace(*p)
 	}
 	exhibitID, martyrID, artist := str(f.ExhibitID), str(f.MartyrID), str(f.Artist)
-	sf := store.PortraitFilter{Artist: artist, PlaceID: str(f.PlaceID), EventID: str(f.EventID)}
+	sf := store.PortraitFilter{Artist: artist, PlaceID: str(f.PlaceID), EventID: str(f.EventID), PublishedOnly: !seesUnpublished(ctx)}
 	if (exhibitID != "" || martyrID != "") && (sf.PlaceID != "" || sf.EventID != "") {
 		return nil, badInput("placeId、eventId 不能与 exhibitId、martyrId 同用 / placeId and eventId cannot be combined with exhibitId or martyrId")
 	}
@@ -130,7 +130,7 @@ func (r *queryResolver) Portraits(ctx context.Context, filter *model.PortraitFil
 		if err != nil {
 			return nil, err
 		}
-		if ex == nil {
+		if ex == nil || (!ex.Published && !seesUnpublished(ctx)) {
 			return nil, fmt.Errorf("exhibit %q: %w", exhibitID, store.ErrNotFound)
 		}
 		return r.exhibitPortraits(ctx, ex, first, after, keep)
@@ -139,7 +139,7 @@ func (r *queryResolver) Portraits(ctx context.Context, filter *model.PortraitFil
 		if err != nil && !isMissing(err) {
 			return nil, err
 		}
-		ps = slices.DeleteFunc(slices.Clone(ps), func(p store.Portrait) bool { return !keep(p) })
+		ps = slices.DeleteFunc(visiblePortraits(ctx, ps), func(p store.Portrait) bool { return !keep(p) })
 		page, info, err := sliceOf(ps, func(v store.Portrait) string { return v.ID }, true, first, after)
 		if err != nil {
 			return nil, err
@@ -162,7 +162,7 @@ func (r *queryResolver) Exhibits(ctx context.Context, first *int, after *string)
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Store.ListExhibits(ctx, req)
+	p, err := r.Store.ListExhibits(ctx, store.ExhibitFilter{PublishedOnly: !seesUnpublished(ctx)}, req)
 	if err != nil {
 		return nil, fmt.Errorf("exhibits: %w", err)
 	}

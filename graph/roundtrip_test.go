@@ -155,7 +155,7 @@ func withPortraits(t *testing.T, s store.Store) {
 	}
 	for i, m := range page.Items {
 		b.Portraits = append(b.Portraits, store.Portrait{ID: fmt.Sprintf("rt-por-%03d", i), MartyrID: m.ID,
-			SHA256: fmt.Sprintf("%064x", i), Artist: "测试画家"})
+			SHA256: fmt.Sprintf("%064x", i), Artist: "测试画家", Published: true})
 	}
 	if err := s.Apply(ctx, &b); err != nil {
 		t.Fatal(err)

@@ -129,6 +129,15 @@ type PortraitFilter struct {
 	PlaceID string
 	// EventID matches portraits of martyrs who fell in the event.
 	EventID string
+	// PublishedOnly leaves out portraits not yet published (the public
+	// sees published works only).
+	PublishedOnly bool
+}
+
+// ExhibitFilter narrows a list of exhibits.
+type ExhibitFilter struct {
+	// PublishedOnly leaves out exhibits not yet published.
+	PublishedOnly bool
 }
 
 // Neighbourhood names the comrade lists volunteers use.
@@ -242,7 +251,7 @@ type Store interface {
 	ListCemeteries(ctx context.Context, p PageReq) (Page[Cemetery], error)
 	ListUnits(ctx context.Context, p PageReq) (Page[Unit], error)
 	ListEvents(ctx context.Context, p PageReq) (Page[Event], error)
-	ListExhibits(ctx context.Context, p PageReq) (Page[Exhibit], error)
+	ListExhibits(ctx context.Context, f ExhibitFilter, p PageReq) (Page[Exhibit], error)
 	// ListPortraits lists the portraits matching the filter in ID order;
 	// Total counts all that match.
 	ListPortraits(ctx context.Context, f PortraitFilter, p PageReq) (Page[Portrait], error)
@@ -283,4 +292,15 @@ type Store interface {
 	// Changes returns change-log entries with Seq > after, in Seq order,
 	// at most limit of them.
 	Changes(ctx context.Context, after int64, limit int) ([]Change, error)
+
+	// Tokens and the audit log (see auth.go). They are part of the
+	// contract, not optional extras found by type assertion, so that a
+	// decorator around the store (metrics, tests) cannot silently turn
+	// authentication and auditing off.
+	CreateToken(ctx context.Context, t Token) (Token, error)
+	TokenByHash(ctx context.Context, hash string) (Token, error)
+	RevokeToken(ctx context.Context, id string) (Token, error)
+	ListTokens(ctx context.Context) ([]Token, error)
+	AppendAudit(ctx context.Context, entries ...AuditEntry) ([]AuditEntry, error)
+	Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
 }

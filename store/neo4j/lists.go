@@ -28,8 +28,12 @@ func (s *Store) ListEvents(ctx context.Context, p store.PageReq) (store.Page[sto
 }
 
 // ListExhibits implements store.Store.
-func (s *Store) ListExhibits(ctx context.Context, p store.PageReq) (store.Page[store.Exhibit], error) {
-	return listDocs[store.Exhibit](ctx, s, "list exhibits", lExhibit, p)
+func (s *Store) ListExhibits(ctx context.Context, f store.ExhibitFilter, p store.PageReq) (store.Page[store.Exhibit], error) {
+	q := listQuery{match: "MATCH (v:" + lExhibit + ")", ret: "v.id AS id, v.doc AS doc"}
+	if f.PublishedOnly {
+		q.conds = append(q.conds, "v.published = true")
+	}
+	return page(ctx, s, "list exhibits", q, p, decodeAny[store.Exhibit])
 }
 
 // matchPortraitPlaceScope binds v to the portraits of martyrs from a
@@ -51,6 +55,9 @@ func (s *Store) ListPortraits(ctx context.Context, f store.PortraitFilter, p sto
 	if f.Artist != "" {
 		q.conds = append(q.conds, "v.artist = $artist")
 		q.params["artist"] = f.Artist
+	}
+	if f.PublishedOnly {
+		q.conds = append(q.conds, "v.published = true")
 	}
 	if f.EventID != "" {
 		q.conds = append(q.conds, "EXISTS { (v)-[:DEPICTS]->(:Martyr)-[:FELL_IN]->(:Event {id: $event}) }")

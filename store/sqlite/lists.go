@@ -32,8 +32,15 @@ func (s *Store) ListEvents(ctx context.Context, p store.PageReq) (store.Page[sto
 }
 
 // ListExhibits implements store.Store.
-func (s *Store) ListExhibits(ctx context.Context, p store.PageReq) (store.Page[store.Exhibit], error) {
-	return listDocs[store.Exhibit](ctx, s, "list exhibits", "exhibit", p)
+func (s *Store) ListExhibits(ctx context.Context, f store.ExhibitFilter, p store.PageReq) (store.Page[store.Exhibit], error) {
+	q := listQuery{table: "exhibit", cols: "v.id, v.doc"}
+	if f.PublishedOnly {
+		q.conds = append(q.conds, "json_extract(v.doc, '$.published') = 1")
+	}
+	return page(ctx, s, "list exhibits", q, p, func(r *sql.Rows) (store.Exhibit, string, error) {
+		id, v, err := scanKeyDoc[store.Exhibit](r)
+		return v, id, err
+	})
 }
 
 // ListPortraits implements store.Store.
@@ -45,6 +52,9 @@ func (s *Store) ListPortraits(ctx context.Context, f store.PortraitFilter, p sto
 	}
 	if f.Artist != "" {
 		q.conds, q.args = append(q.conds, "json_extract(v.doc, '$.artist') = ?"), append(q.args, f.Artist)
+	}
+	if f.PublishedOnly {
+		q.conds = append(q.conds, "json_extract(v.doc, '$.published') = 1")
 	}
 	if f.EventID != "" {
 		// No index on a martyr's events: this scans the martyrs once.

@@ -74,7 +74,9 @@ func kindLists() []kindList {
 			getOf(store.Store.GetEvents)},
 		{"ListExhibits",
 			func(b *store.Batch) []string { return idsOf(b.Exhibits, func(v store.Exhibit) string { return v.ID }) },
-			listOf(store.Store.ListExhibits, func(v store.Exhibit) string { return v.ID }),
+			listOf(func(st store.Store, ctx context.Context, p store.PageReq) (store.Page[store.Exhibit], error) {
+				return st.ListExhibits(ctx, store.ExhibitFilter{}, p)
+			}, func(v store.Exhibit) string { return v.ID }),
 			getOf(store.Store.GetExhibits)},
 		{"ListPortraits",
 			func(b *store.Batch) []string {
@@ -94,6 +96,7 @@ func kindListCases() []testCase {
 		{"InvalidPageRequests", testKindListsInvalid},
 		{"PlaceChildren", testPlaceChildren},
 		{"PortraitFilter", testListPortraitsFilter},
+		{"ExhibitFilter", testListExhibitsFilter},
 	}
 }
 
@@ -224,10 +227,10 @@ func testListPortraitsFilter(t *testing.T, s suite) {
 			{ID: "pf-m3", Name: "丙", HometownID: "pf-else", EventIDs: []string{"pf-other", "pf-battle"}},
 		},
 		Portraits: []store.Portrait{
-			{ID: "pf-p1", MartyrID: "pf-m1", SHA256: "01", Artist: "张画"},
+			{ID: "pf-p1", MartyrID: "pf-m1", SHA256: "01", Artist: "张画", Published: true},
 			{ID: "pf-p2", MartyrID: "pf-m2", SHA256: "02", Artist: "李画"},
-			{ID: "pf-p3", MartyrID: "pf-m3", SHA256: "03", Artist: "张画"},
-			{ID: "pf-p4", MartyrID: "pf-m1", SHA256: "04", Artist: "李画"},
+			{ID: "pf-p3", MartyrID: "pf-m3", SHA256: "03", Artist: "张画", Published: true},
+			{ID: "pf-p4", MartyrID: "pf-m1", SHA256: "04", Artist: "李画", Published: true},
 		},
 	})
 	cases := []struct {
@@ -243,6 +246,8 @@ func testListPortraitsFilter(t *testing.T, s suite) {
 		{"EventAndArtist", store.PortraitFilter{EventID: "pf-battle", Artist: "张画"}, []string{"pf-p1", "pf-p3"}},
 		{"PlaceAndEvent", store.PortraitFilter{PlaceID: "pf-new", EventID: "pf-battle"}, []string{"pf-p1", "pf-p4"}},
 		{"PlaceAndArtist", store.PortraitFilter{PlaceID: "pf-new", Artist: "李画"}, []string{"pf-p2", "pf-p4"}},
+		{"PublishedOnly", store.PortraitFilter{PublishedOnly: true}, []string{"pf-p1", "pf-p3", "pf-p4"}},
+		{"PublishedOnlyAndPlace", store.PortraitFilter{PlaceID: "pf-new", PublishedOnly: true}, []string{"pf-p1", "pf-p4"}},
 		{"NoMatch", store.PortraitFilter{Artist: "无名"}, nil},
 		{"UnknownPlace", store.PortraitFilter{PlaceID: "pf-nowhere"}, nil},
 	}
@@ -265,6 +270,43 @@ func testListPortraitsFilter(t *testing.T, s suite) {
 				req.After = p.EndCursor
 			}
 			sameIDs(t, "portraits", got, c.want)
+		})
+	}
+}
+
+func testListExhibitsFilter(t *testing.T, s suite) {
+	st := s.fresh(t)
+	mustApply(t, st, &store.Batch{Exhibits: []store.Exhibit{
+		{ID: "ef-1", Title: "已开展", Published: true},
+		{ID: "ef-2", Title: "筹备中"},
+		{ID: "ef-3", Title: "已捐赠", Published: true, DonatedTo: "某档案馆"},
+	}})
+	for _, c := range []struct {
+		name string
+		f    store.ExhibitFilter
+		want []string
+	}{
+		{"All", store.ExhibitFilter{}, []string{"ef-1", "ef-2", "ef-3"}},
+		{"PublishedOnly", store.ExhibitFilter{PublishedOnly: true}, []string{"ef-1", "ef-3"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var got []string
+			req := store.PageReq{First: 1}
+			for range 10 {
+				p, err := st.ListExhibits(t.Context(), c.f, req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p.Total != len(c.want) {
+					t.Errorf("total %d, want %d", p.Total, len(c.want))
+				}
+				got = append(got, idsOf(p.Items, func(v store.Exhibit) string { return v.ID })...)
+				if !p.HasNext {
+					break
+				}
+				req.After = p.EndCursor
+			}
+			sameIDs(t, "exhibits", got, c.want)
 		})
 	}
 }
