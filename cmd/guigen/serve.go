@@ -50,6 +50,7 @@ func serve(ctx context.Context, cfg config, withDemo bool, log *slog.Logger) err
 		if err := loadDemo(ctx, s, log); err != nil {
 			return err
 		}
+		defer startDemoPortraits(ctx, cfg.DataDir, s, log)()
 	}
 	var gopts []graph.Option
 	if svc, err := startSearch(ctx, cfg.DataDir, s, log, syncInterval); err != nil {
@@ -64,7 +65,7 @@ func serve(ctx context.Context, cfg config, withDemo bool, log *slog.Logger) err
 		return fmt.Errorf("无法监听 %s / cannot listen on %s: %v", cfg.Addr, cfg.Addr, err)
 	}
 	srv := &http.Server{
-		Handler:           newMux(s, log, gopts...),
+		Handler:           withMedia(newMux(s, log, gopts...), cfg.DataDir, s, log),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

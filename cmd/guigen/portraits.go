@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/guigen/guigen/demo"
+	"github.com/guigen/guigen/media"
+	"github.com/guigen/guigen/store"
+)
+
+// mediaDir is the portrait store under the data dir.
+const mediaDir = "media"
+
+// withMedia serves the portrait derivatives, the IIIF image service and
+// the IIIF manifests beside next, which keeps every other route. Without
+// a usable media directory the server still runs, without images.
+func withMedia(next http.Handler, dataDir string, s store.Store, log *slog.Logger) http.Handler {
+	ms, err := media.New(filepath.Join(dataDir, mediaDir), media.Options{Logger: log})
+	if err != nil {
+		log.Error("画像服务不可用，继续提供其他服务 / portrait service unavailable; serving without it", "err", err)
+		return next
+	}
+	mux := http.NewServeMux()
+	ms.Routes(mux)
+	ms.PresentationRoutes(mux, s)
+	mux.Handle("/", next)
+	return mux
+}
+
+// startDemoPortraits paints the demo exhibit into the media dir and the
+// store in the background, so the server answers at once and the gallery
+// fills in within seconds. A store that has the exhibit, or lacks the demo
+// martyrs, is left alone; failures only cost the gallery, so they are
+// logged. The returned func stops the work and waits for it, and must run
+// before the store closes.
+func startDemoPortraits(ctx context.Context, dataDir string, s store.Store, log *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		loadDemoPortraits(ctx, dataDir, s, log)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
+func loadDemoPortraits(ctx context.Context, dataDir string, s store.Store, log *slog.Logger) {
+	if got, err := s.GetExhibits(ctx, []string{demo.ExhibitID}); err == nil && len(got) > 0 {
+		return
+	}
+	ms, err := media.New(filepath.Join(dataDir, mediaDir), media.Options{Logger: log})
+	if err != nil {
+		log.Warn("未载入演示画像 / demo portraits not loaded", "err", err)
+		return
+	}
+	start := time.Now()
+	b, err := demo.Portraits(ctx, ms, demoPortraitWidth, demoPortraitHeight)
+	if err == nil {
+		err = s.Apply(ctx, b)
+	}
+	if ctx.Err() != nil {
+		return // shutting down
+	}
+	if err != nil {
+		log.Warn("未载入演示画像 / demo portraits not loaded", "err", err)
+		return
+	}
+	log.Info("已载入演示画像 / demo portraits loaded", "portraits", len(b.Portraits), "exhibit", demo.ExhibitID, "took", time.Since(start).Round(time.Millisecond))
+}
+
+// The demo portraits are a few megapixels, like real scans at a small scale.
+const demoPortraitWidth, demoPortraitHeight = 1600, 2000
