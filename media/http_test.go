@@ -105,11 +105,11 @@ func TestServeDerivative(t *testing.T) {
 
 func TestIIIFInfo(t *testing.T) {
 	_, sha, srv := setup(t)
-	resp, body := get(t, srv.URL+"/iiif/"+sha, nil)
+	resp, _ := get(t, srv.URL+"/iiif/"+sha, nil)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != srv.URL+"/iiif/"+sha+"/info.json" {
 		t.Fatalf("base redirect: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	resp, body = get(t, srv.URL+"/iiif/"+sha+"/info.json", map[string]string{"Accept": "application/ld+json"})
+	resp, body := get(t, srv.URL+"/iiif/"+sha+"/info.json", map[string]string{"Accept": "application/ld+json"})
 	if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != "*" ||
 		!strings.HasPrefix(resp.Header.Get("Content-Type"), "application/ld+json") {
 		t.Fatalf("info: %d %v", resp.StatusCode, resp.Header)
@@ -142,10 +142,6 @@ func near(c color.Color, r, g, b uint8) bool {
 
 func TestIIIFImage(t *testing.T) {
 	s, sha, srv := setup(t)
-	type px struct {
-		x, y    int
-		r, g, b uint8
-	}
 	red, green, blue, yellow := [3]uint8{255, 0, 0}, [3]uint8{0, 255, 0}, [3]uint8{0, 0, 255}, [3]uint8{255, 255, 0}
 	cases := []struct {
 		path   string
