@@ -59,8 +59,8 @@ func NewHandler(s store.Store, log *slog.Logger, opts ...Option) http.Handler {
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(recoverPanic(log))
 
-	return withRequestID(log, checkRequest(withLoaders(s, root.loaderWait, withAuth(cases, log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return withBaseURL(withRequestID(log, checkRequest(withLoaders(s, root.loaderWait, withAuth(cases, log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 		srv.ServeHTTP(w, r)
-	})))))
+	}))))))
 }

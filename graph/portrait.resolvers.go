@@ -13,6 +13,7 @@ import (
 
 	"github.com/guigen/guigen/graph/generated"
 	"github.com/guigen/guigen/graph/model"
+	"github.com/guigen/guigen/media"
 	"github.com/guigen/guigen/store"
 )
 
@@ -38,6 +39,14 @@ func (r *exhibitResolver) Description(ctx context.Context, obj *store.Exhibit) (
 
 func (r *exhibitResolver) DonatedTo(ctx context.Context, obj *store.Exhibit) (*string, error) {
 	return optString(obj.DonatedTo), nil
+}
+
+func (r *exhibitResolver) CollectionURL(ctx context.Context, obj *store.Exhibit) (*string, error) {
+	if !obj.Published {
+		return nil, nil
+	}
+	u := media.CollectionURL(baseURL(ctx), obj.ID)
+	return &u, nil
 }
 
 func (r *exhibitResolver) Portraits(ctx context.Context, obj *store.Exhibit, first *int, after *string) (*model.PortraitConnection, error) {
@@ -103,6 +112,41 @@ func (r *portraitResolver) CaptionZh(ctx context.Context, obj *store.Portrait) (
 
 func (r *portraitResolver) CaptionEn(ctx context.Context, obj *store.Portrait) (*string, error) {
 	return optString(obj.CaptionEN), nil
+}
+
+func (r *portraitResolver) Placeholder(ctx context.Context, obj *store.Portrait) (*string, error) {
+	return optString(obj.Placeholder), nil
+}
+
+func (r *portraitResolver) Images(ctx context.Context, obj *store.Portrait) ([]model.PortraitImage, error) {
+	if !hasImage(obj) {
+		return []model.PortraitImage{}, nil
+	}
+	base := baseURL(ctx)
+	ws := media.DerivativeWidths(obj.Width)
+	out := make([]model.PortraitImage, len(ws))
+	for i, w := range ws {
+		// The derivatives keep the aspect ratio, rounded as imaging rounds.
+		h := int(float64(obj.Height)*float64(w)/float64(obj.Width) + 0.5)
+		out[i] = model.PortraitImage{Width: w, Height: max(h, 1), URL: media.DerivativeURL(base, obj.SHA256, w)}
+	}
+	return out, nil
+}
+
+func (r *portraitResolver) IiifInfoURL(ctx context.Context, obj *store.Portrait) (*string, error) {
+	if !hasImage(obj) {
+		return nil, nil
+	}
+	u := media.InfoURL(baseURL(ctx), obj.SHA256)
+	return &u, nil
+}
+
+func (r *portraitResolver) ManifestURL(ctx context.Context, obj *store.Portrait) (*string, error) {
+	if !obj.Published || !hasImage(obj) {
+		return nil, nil
+	}
+	u := media.ManifestURL(baseURL(ctx), obj.ID)
+	return &u, nil
 }
 
 func (r *queryResolver) Portraits(ctx context.Context, filter *model.PortraitFilter, first *int, after *string) (*model.PortraitConnection, error) {

@@ -208,7 +208,7 @@ func (s *Service) render(src io.ReadSeeker, sha, mime string, n int64) (Info, []
 	b := img.Bounds()
 	info := Info{SHA256: sha, Mime: mime, Width: b.Dx(), Height: b.Dy(), Bytes: n}
 	var out []derivative
-	for _, w := range derivativeWidths(info.Width) {
+	for _, w := range DerivativeWidths(info.Width) {
 		d := img
 		if w != info.Width {
 			d = imaging.Resize(img, w, 0, imaging.Lanczos)
@@ -233,7 +233,7 @@ func (s *Service) render(src io.ReadSeeker, sha, mime string, n int64) (Info, []
 
 // derivativeWidths lists the widths to make for an image w pixels wide:
 // the standard widths not above w, or w itself for a tiny image.
-func derivativeWidths(w int) []int {
+func DerivativeWidths(w int) []int {
 	var ws []int
 	for _, x := range Widths {
 		if x <= w {

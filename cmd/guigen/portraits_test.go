@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/guigen/guigen/media"
@@ -81,6 +83,71 @@ func TestServeMountsMedia(t *testing.T) {
 			if err := json.Unmarshal(body, &c); err != nil || len(c.Items) != 1 || c.Items[0].ID != srv.URL+"/presentation/manifest/portrait-1" {
 				t.Errorf("collection: %v %s", err, body)
 			}
+		}
+	}
+	// Every URL the API hands out for the portrait is one the server
+	// answers: derivatives for srcset, the IIIF info.json, the manifest and
+	// the exhibit's collection.
+	resp, err := http.Post(srv.URL+"/graphql", "application/json", strings.NewReader(`{"query":"{ exhibits { edges { node { collectionUrl portraits { edges { node { placeholder images { width height url } iiifInfoUrl manifestUrl } } } } } } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Data struct {
+			Exhibits struct {
+				Edges []struct {
+					Node struct {
+						CollectionURL string
+						Portraits     struct {
+							Edges []struct {
+								Node struct {
+									Placeholder string
+									Images      []struct {
+										Width, Height int
+										URL           string
+									}
+									IiifInfoURL, ManifestURL string
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		Errors []any
+	}
+	err = json.NewDecoder(resp.Body).Decode(&out)
+	resp.Body.Close()
+	if err != nil || len(out.Errors) > 0 || len(out.Data.Exhibits.Edges) != 1 || len(out.Data.Exhibits.Edges[0].Node.Portraits.Edges) != 1 {
+		t.Fatalf("exhibits query: %v %+v", err, out)
+	}
+	ex := out.Data.Exhibits.Edges[0].Node
+	por := ex.Portraits.Edges[0].Node
+	if !strings.HasPrefix(por.Placeholder, "data:image/") {
+		t.Errorf("placeholder %.40q", por.Placeholder)
+	}
+	var widths []int
+	urls := []string{ex.CollectionURL, por.IiifInfoURL, por.ManifestURL}
+	for _, im := range por.Images {
+		widths = append(widths, im.Width)
+		urls = append(urls, im.URL)
+	}
+	// 700 pixels wide: the standard widths up to 640, never upscaled.
+	if !slices.Equal(widths, []int{160, 320, 640}) || por.Images[0].Height != 114 {
+		t.Errorf("images %+v", por.Images)
+	}
+	for _, u := range urls {
+		if !strings.HasPrefix(u, srv.URL+"/") {
+			t.Errorf("URL %q is not absolute on this server", u)
+			continue
+		}
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("GET %s: %d", u, resp.StatusCode)
 		}
 	}
 }

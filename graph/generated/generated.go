@@ -166,16 +166,17 @@ type ComplexityRoot struct {
 	}
 
 	Exhibit struct {
-		Description func(childComplexity int) int
-		DonatedTo   func(childComplexity int) int
-		End         func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Portraits   func(childComplexity int, first *int, after *string) int
-		Published   func(childComplexity int) int
-		Start       func(childComplexity int) int
-		Title       func(childComplexity int) int
-		TitleEn     func(childComplexity int) int
-		Venue       func(childComplexity int) int
+		CollectionURL func(childComplexity int) int
+		Description   func(childComplexity int) int
+		DonatedTo     func(childComplexity int) int
+		End           func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Portraits     func(childComplexity int, first *int, after *string) int
+		Published     func(childComplexity int) int
+		Start         func(childComplexity int) int
+		Title         func(childComplexity int) int
+		TitleEn       func(childComplexity int) int
+		Venue         func(childComplexity int) int
 	}
 
 	ExhibitConnection struct {
@@ -437,9 +438,13 @@ type ComplexityRoot struct {
 		FamilyConsent  func(childComplexity int) int
 		Height         func(childComplexity int) int
 		ID             func(childComplexity int) int
+		IiifInfoURL    func(childComplexity int) int
+		Images         func(childComplexity int) int
+		ManifestURL    func(childComplexity int) int
 		Martyr         func(childComplexity int) int
 		Mime           func(childComplexity int) int
 		Painted        func(childComplexity int) int
+		Placeholder    func(childComplexity int) int
 		Published      func(childComplexity int) int
 		Reconstruction func(childComplexity int) int
 		Revision       func(childComplexity int) int
@@ -457,6 +462,12 @@ type ComplexityRoot struct {
 	PortraitEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	PortraitImage struct {
+		Height func(childComplexity int) int
+		URL    func(childComplexity int) int
+		Width  func(childComplexity int) int
 	}
 
 	Query struct {
@@ -623,6 +634,7 @@ type ExhibitResolver interface {
 	Description(ctx context.Context, obj *store.Exhibit) (*string, error)
 	DonatedTo(ctx context.Context, obj *store.Exhibit) (*string, error)
 
+	CollectionURL(ctx context.Context, obj *store.Exhibit) (*string, error)
 	Portraits(ctx context.Context, obj *store.Exhibit, first *int, after *string) (*model.PortraitConnection, error)
 }
 type KinCitationResolver interface {
@@ -746,6 +758,11 @@ type PortraitResolver interface {
 	Rights(ctx context.Context, obj *store.Portrait) (*string, error)
 	CaptionZh(ctx context.Context, obj *store.Portrait) (*string, error)
 	CaptionEn(ctx context.Context, obj *store.Portrait) (*string, error)
+
+	Placeholder(ctx context.Context, obj *store.Portrait) (*string, error)
+	Images(ctx context.Context, obj *store.Portrait) ([]model.PortraitImage, error)
+	IiifInfoURL(ctx context.Context, obj *store.Portrait) (*string, error)
+	ManifestURL(ctx context.Context, obj *store.Portrait) (*string, error)
 }
 type QueryResolver interface {
 	Martyr(ctx context.Context, id string) (*store.Martyr, error)
@@ -1193,6 +1210,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EventEdge.Node(childComplexity), true
 
+	case "Exhibit.collectionUrl":
+		if e.ComplexityRoot.Exhibit.CollectionURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exhibit.CollectionURL(childComplexity), true
 	case "Exhibit.description":
 		if e.ComplexityRoot.Exhibit.Description == nil {
 			break
@@ -2342,6 +2365,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Portrait.ID(childComplexity), true
+	case "Portrait.iiifInfoUrl":
+		if e.ComplexityRoot.Portrait.IiifInfoURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.IiifInfoURL(childComplexity), true
+	case "Portrait.images":
+		if e.ComplexityRoot.Portrait.Images == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.Images(childComplexity), true
+	case "Portrait.manifestUrl":
+		if e.ComplexityRoot.Portrait.ManifestURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.ManifestURL(childComplexity), true
 	case "Portrait.martyr":
 		if e.ComplexityRoot.Portrait.Martyr == nil {
 			break
@@ -2360,6 +2401,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Portrait.Painted(childComplexity), true
+	case "Portrait.placeholder":
+		if e.ComplexityRoot.Portrait.Placeholder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portrait.Placeholder(childComplexity), true
 	case "Portrait.published":
 		if e.ComplexityRoot.Portrait.Published == nil {
 			break
@@ -2428,6 +2475,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PortraitEdge.Node(childComplexity), true
+
+	case "PortraitImage.height":
+		if e.ComplexityRoot.PortraitImage.Height == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortraitImage.Height(childComplexity), true
+	case "PortraitImage.url":
+		if e.ComplexityRoot.PortraitImage.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortraitImage.URL(childComplexity), true
+	case "PortraitImage.width":
+		if e.ComplexityRoot.PortraitImage.Width == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortraitImage.Width(childComplexity), true
 
 	case "Query.cemeteries":
 		if e.ComplexityRoot.Query.Cemeteries == nil {
@@ -3733,6 +3799,21 @@ type Portrait implements Node {
   captionEn: String
   familyConsent: Boolean!
   published: Boolean!
+  """A tiny blurred image (a data: URI) to show while the real one loads."""
+  placeholder: String
+  """The derivatives made at intake, narrowest first, for srcset. Empty when the image has not been taken in."""
+  images: [PortraitImage!]!
+  """The IIIF Image API 3.0 info.json, for deep zoom (OpenSeadragon, Mirador)."""
+  iiifInfoUrl: String
+  """The IIIF Presentation 3.0 manifest (published portraits only)."""
+  manifestUrl: String
+}
+
+"""One derivative of a portrait's image."""
+type PortraitImage {
+  width: Int!
+  height: Int!
+  url: String!
 }
 
 """A curated show of portraits."""
@@ -3747,6 +3828,8 @@ type Exhibit implements Node {
   """The archive the works were donated to."""
   donatedTo: String
   published: Boolean!
+  """The IIIF Presentation 3.0 collection of the exhibit (published exhibits only)."""
+  collectionUrl: String
   """The portraits in curated order."""
   portraits(first: Int, after: String): PortraitConnection!
 }
@@ -4243,6 +4326,8 @@ func (ec *executionContext) childFields_Exhibit(ctx context.Context, field graph
 		return ec.fieldContext_Exhibit_donatedTo(ctx, field)
 	case "published":
 		return ec.fieldContext_Exhibit_published(ctx, field)
+	case "collectionUrl":
+		return ec.fieldContext_Exhibit_collectionUrl(ctx, field)
 	case "portraits":
 		return ec.fieldContext_Exhibit_portraits(ctx, field)
 	}
@@ -4773,6 +4858,14 @@ func (ec *executionContext) childFields_Portrait(ctx context.Context, field grap
 		return ec.fieldContext_Portrait_familyConsent(ctx, field)
 	case "published":
 		return ec.fieldContext_Portrait_published(ctx, field)
+	case "placeholder":
+		return ec.fieldContext_Portrait_placeholder(ctx, field)
+	case "images":
+		return ec.fieldContext_Portrait_images(ctx, field)
+	case "iiifInfoUrl":
+		return ec.fieldContext_Portrait_iiifInfoUrl(ctx, field)
+	case "manifestUrl":
+		return ec.fieldContext_Portrait_manifestUrl(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Portrait", field.Name)
 }
@@ -4797,6 +4890,18 @@ func (ec *executionContext) childFields_PortraitEdge(ctx context.Context, field 
 		return ec.fieldContext_PortraitEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PortraitEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PortraitImage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "width":
+		return ec.fieldContext_PortraitImage_width(ctx, field)
+	case "height":
+		return ec.fieldContext_PortraitImage_height(ctx, field)
+	case "url":
+		return ec.fieldContext_PortraitImage_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortraitImage", field.Name)
 }
 
 func (ec *executionContext) childFields_Story(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7790,6 +7895,29 @@ func (ec *executionContext) _Exhibit_published(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Exhibit_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Exhibit", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Exhibit_collectionUrl(ctx context.Context, field graphql.CollectedField, obj *store.Exhibit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exhibit_collectionUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exhibit().CollectionURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exhibit_collectionUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exhibit", field, true, true, "String")
 }
 
 func (ec *executionContext) _Exhibit_portraits(ctx context.Context, field graphql.CollectedField, obj *store.Exhibit) (ret graphql.Marshaler) {
@@ -12582,6 +12710,107 @@ func (ec *executionContext) fieldContext_Portrait_published(_ context.Context, f
 	return graphql.NewScalarFieldContext("Portrait", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Portrait_placeholder(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_placeholder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Portrait().Placeholder(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_placeholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, true, true, "String")
+}
+
+func (ec *executionContext) _Portrait_images(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_images(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Portrait().Images(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.PortraitImage) graphql.Marshaler {
+			return ec.marshalNPortraitImage2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPortraitImageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_images(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Portrait",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortraitImage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Portrait_iiifInfoUrl(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_iiifInfoUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Portrait().IiifInfoURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_iiifInfoUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, true, true, "String")
+}
+
+func (ec *executionContext) _Portrait_manifestUrl(ctx context.Context, field graphql.CollectedField, obj *store.Portrait) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Portrait_manifestUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Portrait().ManifestURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Portrait_manifestUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Portrait", field, true, true, "String")
+}
+
 func (ec *executionContext) _PortraitConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PortraitConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12722,6 +12951,75 @@ func (ec *executionContext) fieldContext_PortraitEdge_node(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PortraitImage_width(ctx context.Context, field graphql.CollectedField, obj *model.PortraitImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortraitImage_width(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Width, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortraitImage_width(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortraitImage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PortraitImage_height(ctx context.Context, field graphql.CollectedField, obj *model.PortraitImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortraitImage_height(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Height, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortraitImage_height(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortraitImage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PortraitImage_url(ctx context.Context, field graphql.CollectedField, obj *model.PortraitImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortraitImage_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortraitImage_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortraitImage", field, false, false, "String")
 }
 
 func (ec *executionContext) _Query_martyr(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -17391,6 +17689,12 @@ func (ec *executionContext) _Exhibit(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "collectionUrl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exhibit_collectionUrl(ctx, field, obj)
+				})
 		case "portraits":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -19253,6 +19557,30 @@ func (ec *executionContext) _Portrait(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "placeholder":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portrait_placeholder(ctx, field, obj)
+				})
+		case "images":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portrait_images(ctx, field, obj)
+				})
+		case "iiifInfoUrl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portrait_iiifInfoUrl(ctx, field, obj)
+				})
+		case "manifestUrl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portrait_manifestUrl(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19331,6 +19659,49 @@ func (ec *executionContext) _PortraitEdge(ctx context.Context, sel ast.Selection
 			}
 		case "node":
 			out.Values[i] = ec._PortraitEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var portraitImageImplementors = []string{"PortraitImage"}
+
+func (ec *executionContext) _PortraitImage(ctx context.Context, sel ast.SelectionSet, obj *model.PortraitImage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portraitImageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortraitImage")
+		case "width":
+			out.Values[i] = ec._PortraitImage_width(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "height":
+			out.Values[i] = ec._PortraitImage_height(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._PortraitImage_url(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21454,6 +21825,26 @@ func (ec *executionContext) marshalNPortraitEdge2ᚕgithubᚗcomᚋguigenᚋguig
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPortraitEdge2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPortraitEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPortraitImage2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPortraitImage(ctx context.Context, sel ast.SelectionSet, v model.PortraitImage) graphql.Marshaler {
+	return ec._PortraitImage(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPortraitImage2ᚕgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPortraitImageᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PortraitImage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPortraitImage2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPortraitImage(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

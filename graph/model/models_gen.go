@@ -283,6 +283,13 @@ type PortraitFilter struct {
 	EventID *string `json:"eventId,omitempty"`
 }
 
+// One derivative of a portrait's image.
+type PortraitImage struct {
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	URL    string `json:"url"`
+}
+
 type Query struct {
 }
 
