@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/guigen/guigen/graph/generated"
+	"github.com/guigen/guigen/media"
 	"github.com/guigen/guigen/store"
 )
 
@@ -25,6 +26,9 @@ const (
 	MaxComplexity = 5000
 	// MaxBodyBytes bounds a request body; queries are small.
 	MaxBodyBytes = 1 << 20
+	// MaxUploadBytes bounds a multipart request carrying a portrait: the
+	// media service's own limit on an image, and room for the form.
+	MaxUploadBytes = media.DefaultMaxBytes + 1<<20
 )
 
 // NewHandler returns the GraphQL endpoint over the store: queries by GET
@@ -47,6 +51,7 @@ func NewHandler(s store.Store, log *slog.Logger, opts ...Option) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadBytes, MaxMemory: 32 << 20})
 	srv.AddTransport(websocketTransport(cases))
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
@@ -60,7 +65,11 @@ func NewHandler(s store.Store, log *slog.Logger, opts ...Option) http.Handler {
 	srv.SetRecoverFunc(recoverPanic(log))
 
 	return withBaseURL(withRequestID(log, checkRequest(withLoaders(s, root.loaderWait, withAuth(cases, log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		limit := int64(MaxBodyBytes)
+		if isMultipart(r) {
+			limit = MaxUploadBytes
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		srv.ServeHTTP(w, r)
 	}))))))
 }

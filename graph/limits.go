@@ -128,6 +128,12 @@ func checkRequest(next http.Handler) http.Handler {
 			requestError(w, r, http.StatusMethodNotAllowed, "仅支持 GET 和 POST / only GET and POST are supported")
 			return
 		}
+		if isMultipart(r) {
+			// An upload (the GraphQL multipart request spec); gqlgen's
+			// multipart transport parses and bounds it.
+			next.ServeHTTP(legacyStatus{w}, r)
+			return
+		}
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || mt != "application/json" {
 			requestError(w, r, http.StatusUnsupportedMediaType, "Content-Type 须为 application/json / Content-Type must be application/json")
@@ -228,4 +234,10 @@ func (w legacyStatus) Flush() { _ = http.NewResponseController(w.ResponseWriter)
 
 func (w legacyStatus) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return http.NewResponseController(w.ResponseWriter).Hijack()
+}
+
+// isMultipart reports whether r is a multipart/form-data POST (an upload).
+func isMultipart(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "multipart/form-data" && r.Method == http.MethodPost
 }

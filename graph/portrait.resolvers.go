@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/guigen/guigen/graph/generated"
 	"github.com/guigen/guigen/graph/model"
 	"github.com/guigen/guigen/media"
@@ -51,6 +52,10 @@ func (r *exhibitResolver) CollectionURL(ctx context.Context, obj *store.Exhibit)
 
 func (r *exhibitResolver) Portraits(ctx context.Context, obj *store.Exhibit, first *int, after *string) (*model.PortraitConnection, error) {
 	return r.exhibitPortraits(ctx, obj, first, after, nil)
+}
+
+func (r *mutationResolver) UploadPortrait(ctx context.Context, martyrID string, file graphql.Upload, meta *model.PortraitMetaInput) (*store.Portrait, error) {
+	return r.uploadPortrait(ctx, martyrID, file, meta)
 }
 
 func (r *portraitResolver) Martyr(ctx context.Context, obj *store.Portrait) (*store.Martyr, error) {

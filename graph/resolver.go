@@ -6,8 +6,10 @@ package graph
 
 import (
 	"context"
+	"io"
 	"time"
 
+	"github.com/guigen/guigen/media"
 	"github.com/guigen/guigen/search"
 	"github.com/guigen/guigen/store"
 )
@@ -18,6 +20,9 @@ type Resolver struct {
 	// Search answers searchMartyrs and searchPlaces; nil when search is not
 	// configured, and those queries are UNAVAILABLE.
 	Search Searcher
+	// Media takes in uploaded portraits; nil when the server has no media
+	// directory, and uploadPortrait is UNAVAILABLE.
+	Media PortraitIntake
 	// Cases is the lead workflow, tokens and personal-data policy
 	// (graph/auth.go); NewHandler builds it when nil.
 	Cases *Cases
@@ -34,6 +39,14 @@ type Searcher interface {
 	// SearchPlaces returns at most n readings of a place name, best first.
 	SearchPlaces(ctx context.Context, text string, n int) ([]search.Resolution, error)
 }
+
+// PortraitIntake takes in portrait images; media.Service implements it.
+type PortraitIntake interface {
+	Intake(ctx context.Context, martyrID string, r io.Reader, meta media.Meta) (store.Portrait, error)
+}
+
+// WithMedia serves uploadPortrait through m.
+func WithMedia(m PortraitIntake) Option { return func(r *Resolver) { r.Media = m } }
 
 // Option configures NewHandler.
 type Option func(*Resolver)

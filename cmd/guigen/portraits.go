@@ -18,10 +18,8 @@ const mediaDir = "media"
 // withMedia serves the portrait derivatives, the IIIF image service and
 // the IIIF manifests beside next, which keeps every other route. Without
 // a usable media directory the server still runs, without images.
-func withMedia(next http.Handler, dataDir string, s store.Store, log *slog.Logger) http.Handler {
-	ms, err := media.New(filepath.Join(dataDir, mediaDir), media.Options{Logger: log})
-	if err != nil {
-		log.Error("画像服务不可用，继续提供其他服务 / portrait service unavailable; serving without it", "err", err)
+func withMedia(next http.Handler, ms *media.Service, s store.Store) http.Handler {
+	if ms == nil {
 		return next
 	}
 	mux := http.NewServeMux()
@@ -29,6 +27,17 @@ func withMedia(next http.Handler, dataDir string, s store.Store, log *slog.Logge
 	ms.PresentationRoutes(mux, s)
 	mux.Handle("/", next)
 	return mux
+}
+
+// openMedia opens the portrait store under the data dir; nil (and the
+// server runs without images) when it cannot.
+func openMedia(dataDir string, log *slog.Logger) *media.Service {
+	ms, err := media.New(filepath.Join(dataDir, mediaDir), media.Options{Logger: log})
+	if err != nil {
+		log.Error("画像服务不可用，继续提供其他服务 / portrait service unavailable; serving without it", "err", err)
+		return nil
+	}
+	return ms
 }
 
 // startDemoPortraits paints the demo exhibit into the media dir and the

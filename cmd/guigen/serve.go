@@ -60,12 +60,17 @@ func serve(ctx context.Context, cfg config, withDemo bool, log *slog.Logger) err
 		gopts = append(gopts, graph.WithSearch(svc))
 	}
 
+	ms := openMedia(cfg.DataDir, log)
+	if ms != nil {
+		gopts = append(gopts, graph.WithMedia(ms))
+	}
+
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("无法监听 %s / cannot listen on %s: %v", cfg.Addr, cfg.Addr, err)
 	}
 	srv := &http.Server{
-		Handler:           withMedia(newMux(s, log, gopts...), cfg.DataDir, s, log),
+		Handler:           withMedia(newMux(s, log, gopts...), ms, s),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -332,6 +332,7 @@ type ComplexityRoot struct {
 		AssignLead     func(childComplexity int, id string, assignee string, expectVersion *int) int
 		CreateLead     func(childComplexity int, input model.CreateLeadInput) int
 		TransitionLead func(childComplexity int, id string, to store.LeadState, note *string, evidence []string, expectVersion *int, familyConsent *bool) int
+		UploadPortrait func(childComplexity int, martyrID string, file graphql.Upload, meta *model.PortraitMetaInput) int
 	}
 
 	PageInfo struct {
@@ -705,6 +706,7 @@ type MutationResolver interface {
 	CreateLead(ctx context.Context, input model.CreateLeadInput) (*store.Lead, error)
 	AssignLead(ctx context.Context, id string, assignee string, expectVersion *int) (*store.Lead, error)
 	TransitionLead(ctx context.Context, id string, to store.LeadState, note *string, evidence []string, expectVersion *int, familyConsent *bool) (*store.Lead, error)
+	UploadPortrait(ctx context.Context, martyrID string, file graphql.Upload, meta *model.PortraitMetaInput) (*store.Portrait, error)
 }
 type PersonResolver interface {
 	Sex(ctx context.Context, obj *store.Person) (*model.Sex, error)
@@ -1923,6 +1925,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.TransitionLead(childComplexity, args["id"].(string), args["to"].(store.LeadState), args["note"].(*string), args["evidence"].([]string), args["expectVersion"].(*int), args["familyConsent"].(*bool)), true
+	case "Mutation.uploadPortrait":
+		if e.ComplexityRoot.Mutation.UploadPortrait == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_uploadPortrait_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UploadPortrait(childComplexity, args["martyrId"].(string), args["file"].(graphql.Upload), args["meta"].(*model.PortraitMetaInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -3034,6 +3047,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LeadFilter", ec.unmarshalInputLeadFilter),
 			graphql.NewInputUnmarshaler("MartyrFilter", ec.unmarshalInputMartyrFilter),
 			graphql.NewInputUnmarshaler("PortraitFilter", ec.unmarshalInputPortraitFilter),
+			graphql.NewInputUnmarshaler("PortraitMetaInput", ec.unmarshalInputPortraitMetaInput),
 		)
 	}
 	first := true
@@ -3854,6 +3868,36 @@ type ExhibitConnection {
 type ExhibitEdge {
   cursor: String!
   node: Exhibit!
+}
+
+"""A file sent as a part of a GraphQL multipart request (the multipart request spec)."""
+scalar Upload
+
+extend type Mutation {
+  """Takes in a portrait image for a martyr (curators and admins): JPEG, PNG or TIFF, sniffed from the bytes; refused above the byte and pixel limits before it is decoded. The derivatives and the IIIF service are ready when this returns."""
+  uploadPortrait(martyrId: ID!, file: Upload!, meta: PortraitMetaInput): Portrait!
+}
+
+"""What the uploader says about a portrait."""
+input PortraitMetaInput {
+  """Keep this id (e.g. to add a revision of a known work); derived from the content when absent."""
+  id: ID
+  artist: String
+  """When it was painted, as written: 2022年6月, 2022-06, 不详."""
+  painted: String
+  """Whose descriptions the painting follows."""
+  basedOn: String
+  revision: Int
+  revisionHistory: [String!]
+  """Painted from descriptions, not from a photograph."""
+  reconstruction: Boolean
+  accessionNo: String
+  archive: String
+  rights: String
+  captionZh: String
+  captionEn: String
+  familyConsent: Boolean
+  published: Boolean
 }
 `, BuiltIn: false},
 	{Name: "../schema/records.graphqls", Input: `enum RecordKind {
@@ -5461,6 +5505,36 @@ func (ec *executionContext) field_Mutation_transitionLead_args(ctx context.Conte
 		return nil, err
 	}
 	args["familyConsent"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_uploadPortrait_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "martyrId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["martyrId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "meta",
+		func(ctx context.Context, v any) (*model.PortraitMetaInput, error) {
+			return ec.unmarshalOPortraitMetaInput2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPortraitMetaInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["meta"] = arg2
 	return args, nil
 }
 
@@ -10665,6 +10739,50 @@ func (ec *executionContext) fieldContext_Mutation_transitionLead(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_transitionLead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_uploadPortrait(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_uploadPortrait(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UploadPortrait(ctx, fc.Args["martyrId"].(string), fc.Args["file"].(graphql.Upload), fc.Args["meta"].(*model.PortraitMetaInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Portrait) graphql.Marshaler {
+			return ec.marshalNPortrait2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPortrait(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_uploadPortrait(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Portrait(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_uploadPortrait_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16779,6 +16897,139 @@ func UnmarshalPortraitFilter(ctx context.Context, raw any) (model.PortraitFilter
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPortraitMetaInput(ctx context.Context, obj any) (model.PortraitMetaInput, error) {
+	var it model.PortraitMetaInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "artist", "painted", "basedOn", "revision", "revisionHistory", "reconstruction", "accessionNo", "archive", "rights", "captionZh", "captionEn", "familyConsent", "published"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "artist":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("artist"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Artist = data
+		case "painted":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("painted"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Painted = data
+		case "basedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basedOn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasedOn = data
+		case "revision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Revision = data
+		case "revisionHistory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revisionHistory"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevisionHistory = data
+		case "reconstruction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reconstruction"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reconstruction = data
+		case "accessionNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessionNo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccessionNo = data
+		case "archive":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archive"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Archive = data
+		case "rights":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rights"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rights = data
+		case "captionZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("captionZh"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaptionZh = data
+		case "captionEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("captionEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaptionEn = data
+		case "familyConsent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("familyConsent"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FamilyConsent = data
+		case "published":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Published = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPortraitMetaInput unmarshals raw into the PortraitMetaInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPortraitMetaInput(ctx context.Context, raw any) (model.PortraitMetaInput, error) {
+	var out model.PortraitMetaInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PortraitMetaInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -18784,6 +19035,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "transitionLead":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_transitionLead(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uploadPortrait":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_uploadPortrait(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -22131,6 +22389,20 @@ func (ec *executionContext) marshalNUnitSuccession2ᚕgithubᚗcomᚋguigenᚋgu
 	return ret
 }
 
+func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalUpload(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -22589,6 +22861,14 @@ func (ec *executionContext) unmarshalOPortraitFilter2ᚖgithubᚗcomᚋguigenᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOPortraitMetaInput2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPortraitMetaInput(ctx context.Context, v any) (*model.PortraitMetaInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPortraitMetaInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalORelation2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐRelation(ctx context.Context, v any) (*model.Relation, error) {
 	if v == nil {
 		return nil, nil
@@ -22626,6 +22906,41 @@ func (ec *executionContext) marshalOStory2ᚖgithubᚗcomᚋguigenᚋguigenᚋst
 		return graphql.Null
 	}
 	return ec._Story(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

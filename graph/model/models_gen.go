@@ -290,6 +290,28 @@ type PortraitImage struct {
 	URL    string `json:"url"`
 }
 
+// What the uploader says about a portrait.
+type PortraitMetaInput struct {
+	// Keep this id (e.g. to add a revision of a known work); derived from the content when absent.
+	ID     *string `json:"id,omitempty"`
+	Artist *string `json:"artist,omitempty"`
+	// When it was painted, as written: 2022年6月, 2022-06, 不详.
+	Painted *string `json:"painted,omitempty"`
+	// Whose descriptions the painting follows.
+	BasedOn         *string  `json:"basedOn,omitempty"`
+	Revision        *int     `json:"revision,omitempty"`
+	RevisionHistory []string `json:"revisionHistory,omitempty"`
+	// Painted from descriptions, not from a photograph.
+	Reconstruction *bool   `json:"reconstruction,omitempty"`
+	AccessionNo    *string `json:"accessionNo,omitempty"`
+	Archive        *string `json:"archive,omitempty"`
+	Rights         *string `json:"rights,omitempty"`
+	CaptionZh      *string `json:"captionZh,omitempty"`
+	CaptionEn      *string `json:"captionEn,omitempty"`
+	FamilyConsent  *bool   `json:"familyConsent,omitempty"`
+	Published      *bool   `json:"published,omitempty"`
+}
+
 type Query struct {
 }
 
