@@ -35,6 +35,8 @@ type ingestOptions struct {
 	strict bool
 	batch  int
 	json   bool
+	// For portraits: the manifest, and the exhibit the rows hang in.
+	manifest, exhibit, title, titleEN string
 }
 
 // ingestSubcommand runs one kind of import on its files.
@@ -45,7 +47,8 @@ type ingestSubcommand func(ctx context.Context, o ingestOptions, paths []string,
 var ingestSubcommands = map[string]ingestSubcommand{
 	"places":  ingestPlaces,
 	"martyrs": ingestMartyrs,
-	"records": ingestRecords,
+	"records":   ingestRecords,
+	"portraits": ingestPortraits,
 }
 
 func ingestFlags(fs *flag.FlagSet) func(context.Context, *runEnv) error {
@@ -54,6 +57,10 @@ func ingestFlags(fs *flag.FlagSet) func(context.Context, *runEnv) error {
 	fs.BoolVar(&o.dryRun, "dry-run", false, "read and check the files, write nothing (只检查，不写入)")
 	fs.BoolVar(&o.strict, "strict", false, "write nothing if any row has an error, and exit 1 (任一行有错即不写入)")
 	fs.IntVar(&o.batch, "batch", defaultIngestBatch, "rows per transaction (`N`)")
+	fs.StringVar(&o.manifest, "manifest", "", "portraits: the manifest CSV (`FILE`) listing each image and its metadata (画像清单)")
+	fs.StringVar(&o.exhibit, "exhibit", "", "portraits: hang the portraits, in manifest order, in this exhibit (`ID`) (展览编号)")
+	fs.StringVar(&o.title, "title", "", "portraits: the exhibit's title when it is new (展览名称)")
+	fs.StringVar(&o.titleEN, "title-en", "", "portraits: the exhibit's English title")
 	fs.BoolVar(&o.json, "json", false, "print the summary as JSON on stdout (martyrs, records) (以 JSON 输出汇总)")
 	return func(ctx context.Context, env *runEnv) error {
 		// Flags may also follow the subcommand and the files: the flag
