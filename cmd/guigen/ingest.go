@@ -45,8 +45,8 @@ type ingestSubcommand func(ctx context.Context, o ingestOptions, paths []string,
 // ingestSubcommands is what follows "guigen ingest"; a new importer adds
 // its entry here.
 var ingestSubcommands = map[string]ingestSubcommand{
-	"places":  ingestPlaces,
-	"martyrs": ingestMartyrs,
+	"places":    ingestPlaces,
+	"martyrs":   ingestMartyrs,
 	"records":   ingestRecords,
 	"portraits": ingestPortraits,
 }
