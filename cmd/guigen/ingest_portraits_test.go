@@ -23,6 +23,7 @@ import (
 // bad are reported with line and column and written to the rejects file,
 // a rerun changes nothing, --dry-run and --strict write nothing.
 func TestIngestPortraits(t *testing.T) {
+	embedded(t)
 	ctx := context.Background()
 	data := t.TempDir()
 	imgs := t.TempDir()
