@@ -5,16 +5,11 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/jpeg" // DecodeConfig in the --strict check
-	_ "image/png"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"time"
-
-	_ "golang.org/x/image/tiff"
 
 	"github.com/guigen/guigen/ingest"
 	"github.com/guigen/guigen/media"
@@ -68,6 +63,10 @@ func ingestPortraits(ctx context.Context, o ingestOptions, paths []string, env *
 	}
 	defer closeStore(s, env.log)
 
+	ms, err := media.New(filepath.Join(o.cfg.DataDir, mediaDir), media.Options{Logger: env.log})
+	if err != nil {
+		return fmt.Errorf("画像目录不可用 / the media directory is unusable: %w", err)
+	}
 	// Checks that need no decoding: the martyr exists, the file is there
 	// and its header is an image within the limits.
 	ids := make([]string, 0, len(rows))
@@ -90,7 +89,7 @@ func ingestPortraits(ctx context.Context, o ingestOptions, paths []string, env *
 			rowErr(r, "烈士编号/martyr_id", "库中没有烈士 "+r.MartyrID, "no such martyr in the store")
 			continue
 		}
-		if err := checkImageHeader(filepath.Join(dir, r.File)); err != nil {
+		if err := checkImageHeader(ms, filepath.Join(dir, r.File)); err != nil {
 			rowErr(r, "文件/file", fmt.Sprintf("%s：%v", r.File, err), "not a usable image")
 		}
 	}
@@ -127,10 +126,6 @@ func ingestPortraits(ctx context.Context, o ingestOptions, paths []string, env *
 	if o.dryRun {
 		report()
 		return nil
-	}
-	ms, err := media.New(filepath.Join(o.cfg.DataDir, mediaDir), media.Options{Logger: env.log})
-	if err != nil {
-		return fmt.Errorf("画像目录不可用 / the media directory is unusable: %w", err)
 	}
 	var b store.Batch
 	for i := range good {
@@ -225,9 +220,8 @@ func exhibitWith(ctx context.Context, s store.Store, o ingestOptions, ps []store
 	return ex, nil
 }
 
-// checkImageHeader reads only the header: the format is one we take and
-// the declared size is within the media limits.
-func checkImageHeader(path string) error {
+// checkImageHeader opens the file and checks its header only.
+func checkImageHeader(ms *media.Service, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -236,17 +230,8 @@ func checkImageHeader(path string) error {
 		return err
 	}
 	defer f.Close()
-	cfg, format, err := image.DecodeConfig(f)
-	if err != nil {
-		return media.ErrUnsupported
-	}
-	if format != "jpeg" && format != "png" && format != "tiff" {
-		return media.ErrUnsupported
-	}
-	if cfg.Width*cfg.Height > media.DefaultMaxPixels || max(cfg.Width, cfg.Height) > media.DefaultMaxSide {
-		return fmt.Errorf("%dx%d: %w", cfg.Width, cfg.Height, media.ErrTooLarge)
-	}
-	return nil
+	_, _, err = ms.CheckHeader(f)
+	return err
 }
 
 // writePortraitRejects writes the refused rows beside the manifest, with

@@ -95,7 +95,7 @@ wang.jpg,m-1,por-date,,去年春天,,,,,
 		t.Fatalf("ingest: exit %d\n%s\n%s", code, out, errs)
 	}
 	for _, want := range []string{
-		"清单.csv:4: 列「文件/file」: bomb.png：60000x60000: 图像过大",
+		"清单.csv:4: 列「文件/file」: bomb.png：图像过大 / image too large: 60000×60000 像素超过上限",
 		"清单.csv:5: 列「文件/file」: notes.png：不支持的图像格式",
 		"清单.csv:6: 列「文件/file」: missing.jpg：文件不存在",
 		"清单.csv:7: 列「烈士编号/martyr_id」: 库中没有烈士 m-404",
