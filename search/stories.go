@@ -199,35 +199,7 @@ func (x *StoryIndex) document(st store.Story) map[string]any {
 // removed from the index. It returns how many story documents it indexed
 // or deleted.
 func SyncStories(ctx context.Context, s store.Store, x *StoryIndex, batch int) (int, error) {
-	if batch <= 0 {
-		batch = DefaultSyncBatch
-	}
-	after, err := x.Watermark(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("search: sync stories: %w", err)
-	}
-	applied := 0
-	for {
-		if err := ctx.Err(); err != nil {
-			return applied, err
-		}
-		changes, err := s.Changes(ctx, after, batch)
-		if err != nil {
-			return applied, fmt.Errorf("search: sync stories: changes after %d: %w", after, err)
-		}
-		if len(changes) == 0 {
-			return applied, nil
-		}
-		n, err := x.applyChanges(ctx, s, changes)
-		applied += n
-		if err != nil {
-			return applied, err
-		}
-		after = changes[len(changes)-1].Seq
-		if len(changes) < batch {
-			return applied, nil
-		}
-	}
+	return follow(ctx, s, x, batch, "search: sync stories")
 }
 
 func storyIDs(changes []store.Change) []string {

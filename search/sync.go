@@ -38,12 +38,26 @@ const getChunk = 5000
 // Callers run one Sync at a time per index; two concurrent ones would
 // both apply the same pages (harmless, but wasted).
 func Sync(ctx context.Context, s store.Store, ix *Index, batch int) (applied int, err error) {
+	return follow(ctx, s, ix, batch, "search: sync")
+}
+
+// changeFollower is an index that follows the store's change log: the
+// name index and the story index.
+type changeFollower interface {
+	Watermark(ctx context.Context) (int64, error)
+	// applyChanges writes one page of changes with its watermark, in one
+	// batch, and says how many documents it indexed or deleted.
+	applyChanges(ctx context.Context, s store.Store, changes []store.Change) (int, error)
+}
+
+// follow applies the change log after f's watermark, a page at a time.
+func follow(ctx context.Context, s store.Store, f changeFollower, batch int, op string) (applied int, err error) {
 	if batch <= 0 {
 		batch = DefaultSyncBatch
 	}
-	after, err := ix.Watermark(ctx)
+	after, err := f.Watermark(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("search: sync: %w", err)
+		return 0, fmt.Errorf("%s: %w", op, err)
 	}
 	for {
 		if err := ctx.Err(); err != nil {
@@ -51,12 +65,12 @@ func Sync(ctx context.Context, s store.Store, ix *Index, batch int) (applied int
 		}
 		changes, err := s.Changes(ctx, after, batch)
 		if err != nil {
-			return applied, fmt.Errorf("search: sync: changes after %d: %w", after, err)
+			return applied, fmt.Errorf("%s: changes after %d: %w", op, after, err)
 		}
 		if len(changes) == 0 {
 			return applied, nil
 		}
-		n, err := ix.applyChanges(ctx, s, changes)
+		n, err := f.applyChanges(ctx, s, changes)
 		applied += n
 		if err != nil {
 			return applied, err
