@@ -57,7 +57,7 @@ func (r *leadResolver) Next(ctx context.Context, obj *store.Lead) ([]store.LeadS
 }
 
 func (r *leadResolver) Events(ctx context.Context, obj *store.Lead) ([]store.LeadEvent, error) {
-	evs, err := r.Store.LeadEvents(ctx, obj.ID)
+	evs, err := loadList(ctx, r.loadersFor(ctx).leadEvents, obj.ID)
 	if err != nil {
 		return nil, fmt.Errorf("events of lead %q: %w", obj.ID, err)
 	}

@@ -30,6 +30,9 @@ type loaders struct {
 	assertionsOf *dataloadgen.Loader[string, []store.Assertion]
 	portraitsOf  *dataloadgen.Loader[string, []store.Portrait]
 	childrenOf   *dataloadgen.Loader[string, []store.Place]
+
+	// Per lead: its audit trail, for a board of leads with timelines.
+	leadEvents *dataloadgen.Loader[string, []store.LeadEvent]
 }
 
 // loaderWait is how long a loader gathers keys before fetching: long
@@ -56,6 +59,8 @@ func newLoaders(s store.Store, wait time.Duration) *loaders {
 		assertionsOf: dataloadgen.NewMappedLoader(s.Assertions, w),
 		portraitsOf:  dataloadgen.NewMappedLoader(s.PortraitsOf, w),
 		childrenOf:   dataloadgen.NewMappedLoader(s.PlaceChildren, w),
+
+		leadEvents: dataloadgen.NewMappedLoader(s.LeadEventsOf, w),
 	}
 }
 

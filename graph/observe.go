@@ -202,6 +202,9 @@ func (s meteredStore) PortraitsOf(ctx context.Context, ids []string) (map[string
 func (s meteredStore) ListLeads(ctx context.Context, f store.LeadFilter, p store.PageReq) (store.Page[store.Lead], error) {
 	return metered(s, "ListLeads", func() (store.Page[store.Lead], error) { return s.Store.ListLeads(ctx, f, p) })
 }
+func (s meteredStore) LeadEventsOf(ctx context.Context, ids []string) (map[string][]store.LeadEvent, error) {
+	return metered(s, "LeadEventsOf", func() (map[string][]store.LeadEvent, error) { return s.Store.LeadEventsOf(ctx, ids) })
+}
 func (s meteredStore) LeadEvents(ctx context.Context, id string) ([]store.LeadEvent, error) {
 	return metered(s, "LeadEvents", func() ([]store.LeadEvent, error) { return s.Store.LeadEvents(ctx, id) })
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 
+	"github.com/guigen/guigen/auth"
 	"github.com/guigen/guigen/demo"
 	"github.com/guigen/guigen/graph"
 	"github.com/guigen/guigen/store"
@@ -105,6 +106,9 @@ func (c *tripCounter) Lineages(ctx context.Context, ids []string) (map[string]st
 func (c *tripCounter) PortraitsOf(ctx context.Context, ids []string) (map[string][]store.Portrait, error) {
 	return count(c, "PortraitsOf", func() (map[string][]store.Portrait, error) { return c.Store.PortraitsOf(ctx, ids) })
 }
+func (c *tripCounter) LeadEventsOf(ctx context.Context, ids []string) (map[string][]store.LeadEvent, error) {
+	return count(c, "LeadEventsOf", func() (map[string][]store.LeadEvent, error) { return c.Store.LeadEventsOf(ctx, ids) })
+}
 func (c *tripCounter) LeadEvents(ctx context.Context, id string) ([]store.LeadEvent, error) {
 	return count(c, "LeadEvents", func() ([]store.LeadEvent, error) { return c.Store.LeadEvents(ctx, id) })
 }
@@ -160,7 +164,25 @@ func withPortraits(t *testing.T, s store.Store) {
 	if err := s.Apply(ctx, &b); err != nil {
 		t.Fatal(err)
 	}
+	// Leads with a timeline each, so a page of the lead board has events
+	// to fetch for every lead.
+	for i, m := range page.Items[:50] {
+		l, err := s.CreateLead(ctx, store.Lead{ID: fmt.Sprintf("rt-lead-%03d", i), MartyrID: m.ID, Source: "manual", CreatedBy: "测试"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AdvanceLead(ctx, store.LeadUpdate{LeadID: l.ID, ExpectVersion: l.Version,
+			Event: store.LeadEvent{Kind: "transition", From: store.LeadNew, To: store.LeadTriaged, Actor: "测试", At: time.Now()}}); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
+
+// boardQuery is a page of the lead board: each lead with its martyr and
+// its timeline.
+const boardQuery = `query($n: Int) { leads(first: $n) { totalCount edges { node {
+  id state martyr { name } events { seq kind from to actor at }
+} } } }`
 
 func roundTrips(t *testing.T, s store.Store) {
 	withPortraits(t, s)
@@ -169,7 +191,14 @@ func roundTrips(t *testing.T, s store.Store) {
 	// goroutines, join one batch; on a loaded two-core CI machine the
 	// default 2ms sometimes splits a level in two, which is latency, not
 	// a per-item query. A longer wait keeps the count exact.
-	c := client.New(graph.NewHandler(tc, nil, graph.WithLoaderWait(20*time.Millisecond)))
+	// A caseworker sees every relative and the whole lead board, so the
+	// page reaches every level.
+	secret, _, err := auth.Issue(context.Background(), s.(auth.TokenStore), "往返测试", auth.Caseworker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := client.New(graph.NewHandler(tc, nil, graph.WithLoaderWait(20*time.Millisecond)),
+		client.AddHeader("Authorization", "Bearer "+secret))
 	counts := map[int]map[string]int{}
 	for _, n := range []int{5, 50} {
 		tc.reset()
@@ -215,6 +244,42 @@ func roundTrips(t *testing.T, s store.Store) {
 	if !maps.Equal(counts[5], counts[50]) {
 		keys := slices.Sorted(maps.Keys(counts[50]))
 		t.Errorf("round trips grow with the page (methods %v):\n  5: %v\n 50: %v", keys, counts[5], counts[50])
+	}
+
+	board := map[int]map[string]int{}
+	for _, n := range []int{5, 50} {
+		tc.reset()
+		var resp struct {
+			Leads struct {
+				Edges []struct {
+					Node struct {
+						ID     string
+						Events []struct{ Seq int }
+					}
+				}
+			}
+		}
+		raw, err := c.RawPost(boardQuery, client.Var("n", n))
+		if err != nil || len(raw.Errors) > 0 {
+			t.Fatalf("board of %d: %v %s", n, err, raw.Errors)
+		}
+		data, _ := json.Marshal(raw.Data)
+		if err := json.Unmarshal(data, &resp); err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.Leads.Edges) != n {
+			t.Fatalf("board of %d has %d leads", n, len(resp.Leads.Edges))
+		}
+		for _, e := range resp.Leads.Edges {
+			if len(e.Node.Events) == 0 {
+				t.Fatalf("lead %s has no events; the page proves nothing", e.Node.ID)
+			}
+		}
+		board[n] = tc.reset()
+		t.Logf("lead board of %2d: round trips %v", n, board[n])
+	}
+	if !maps.Equal(board[5], board[50]) {
+		t.Errorf("lead board round trips grow with the page:\n  5: %v\n 50: %v", board[5], board[50])
 	}
 }
 

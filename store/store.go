@@ -288,6 +288,10 @@ type Store interface {
 	ListLeads(ctx context.Context, f LeadFilter, p PageReq) (Page[Lead], error)
 	// LeadEvents returns a lead's audit trail in Seq order.
 	LeadEvents(ctx context.Context, leadID string) ([]LeadEvent, error)
+	// LeadEventsOf returns the audit trails of several leads in one round
+	// trip, each in Seq order, keyed by lead id; a lead without events or
+	// unknown is absent. It serves a board showing many leads' timelines.
+	LeadEventsOf(ctx context.Context, leadIDs []string) (map[string][]LeadEvent, error)
 
 	// Changes returns change-log entries with Seq > after, in Seq order,
 	// at most limit of them.

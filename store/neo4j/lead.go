@@ -267,3 +267,11 @@ ORDER BY seq`, map[string]any{"id": leadID})
 	}
 	return out, nil
 }
+
+// LeadEventsOf implements store.Store.
+func (s *Store) LeadEventsOf(ctx context.Context, leadIDs []string) (map[string][]store.LeadEvent, error) {
+	return byID(ctx, s, "events of leads", `UNWIND $ids AS id
+MATCH (e:LeadEvent)-[:OF]->(:Lead {id: id})
+RETURN id, e.seq AS seq, e.doc AS doc
+ORDER BY id, seq`, leadIDs, decodeAny[store.LeadEvent])
+}

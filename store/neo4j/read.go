@@ -317,6 +317,8 @@ func byID[T any](ctx context.Context, s *Store, op, q string, ids []string, dec 
 	if len(ids) == 0 {
 		return out, nil
 	}
+	// A repeated id would UNWIND twice and list its rows twice.
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	recs, err := readTx(ctx, s, func(tx driver.ManagedTransaction) ([]*driver.Record, error) {
 		return collect(ctx, tx, q, map[string]any{"ids": ids})
 	})

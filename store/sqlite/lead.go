@@ -210,3 +210,9 @@ func (s *Store) LeadEvents(ctx context.Context, leadID string) ([]store.LeadEven
 	}
 	return out, nil
 }
+
+// LeadEventsOf implements store.Store.
+func (s *Store) LeadEventsOf(ctx context.Context, leadIDs []string) (map[string][]store.LeadEvent, error) {
+	return byKey(ctx, s, "events of leads", `SELECT lead_id, doc FROM lead_event
+WHERE lead_id IN (SELECT value FROM json_each(?)) ORDER BY lead_id, seq`, leadIDs, scanKeyDoc[store.LeadEvent])
+}

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -419,6 +420,22 @@ func testListLeads(t *testing.T, s suite) {
 		}
 		if len(evs) != 0 {
 			t.Errorf("LeadEvents(unknown lead) = %v", evs)
+		}
+	})
+	t.Run("EventsOfSeveralLeads", func(t *testing.T) {
+		m, err := st.LeadEventsOf(ctx, []string{"lead-05", "lead-03", "lead-none", "lead-03"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameIDs(t, "LeadEventsOf", sortedKeys(m), []string{"lead-03", "lead-05"})
+		for _, id := range []string{"lead-03", "lead-05"} {
+			want := events(t, st, id)
+			if !reflect.DeepEqual(m[id], want) {
+				t.Errorf("LeadEventsOf[%s] = %+v, want LeadEvents' %+v", id, m[id], want)
+			}
+		}
+		if empty, err := st.LeadEventsOf(ctx, nil); err != nil || len(empty) != 0 {
+			t.Errorf("LeadEventsOf(nil) = %v, %v", empty, err)
 		}
 	})
 }
