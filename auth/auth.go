@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/guigen/guigen/store"
 )
@@ -98,6 +99,15 @@ func wellFormed(s string) bool {
 // Issue creates a token for name with role and returns the secret, which
 // is shown once and never stored.
 func Issue(ctx context.Context, ts TokenStore, name string, role Role) (string, store.Token, error) {
+	return IssueUntil(ctx, ts, name, role, time.Time{})
+}
+
+// IssueUntil is Issue for a token that stops working at expires (zero:
+// never). An expiry in the past is refused.
+func IssueUntil(ctx context.Context, ts TokenStore, name string, role Role, expires time.Time) (string, store.Token, error) {
+	if !expires.IsZero() && !expires.After(time.Now()) {
+		return "", store.Token{}, fmt.Errorf("issue token: 过期时间须在将来 / the expiry must be in the future: %w", store.ErrInvalid)
+	}
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return "", store.Token{}, fmt.Errorf("issue token: 请填写名称 / name must not be empty: %w", store.ErrInvalid)
@@ -114,7 +124,7 @@ func Issue(ctx context.Context, ts TokenStore, name string, role Role) (string, 
 	if err != nil {
 		return "", store.Token{}, fmt.Errorf("issue token: %w", err)
 	}
-	t, err := ts.CreateToken(ctx, store.Token{ID: "tok_" + id, Name: name, Role: string(role), Hash: Hash(secret)})
+	t, err := ts.CreateToken(ctx, store.Token{ID: "tok_" + id, Name: name, Role: string(role), Hash: Hash(secret), Expires: expires})
 	if err != nil {
 		return "", store.Token{}, fmt.Errorf("issue token: %w", err)
 	}
@@ -167,6 +177,9 @@ func Authenticate(ctx context.Context, ts TokenStore, header string) (User, erro
 	}
 	if !t.Revoked.IsZero() {
 		return User{}, fmt.Errorf("令牌已吊销 / token revoked: %w", ErrUnauthenticated)
+	}
+	if t.Expired(time.Now()) {
+		return User{}, fmt.Errorf("令牌已过期 / token expired: %w", ErrUnauthenticated)
 	}
 	return User{Name: t.Name, Role: Role(t.Role), TokenID: t.ID}, nil
 }

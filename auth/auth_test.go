@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/guigen/guigen/auth"
 	"github.com/guigen/guigen/store"
@@ -68,6 +69,32 @@ func TestIssueAndAuthenticate(t *testing.T) {
 	}
 	if _, _, err := auth.Issue(ctx, s, " ", auth.Admin); !errors.Is(err, store.ErrInvalid) {
 		t.Errorf("issuing without a name: %v", err)
+	}
+}
+
+func TestExpiredToken(t *testing.T) {
+	s := openStore(t)
+	ctx := t.Context()
+	soon, _, err := auth.IssueUntil(ctx, s, "李志愿", auth.Volunteer, time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, err := auth.Authenticate(ctx, s, "Bearer "+soon); err != nil || u.Role != auth.Volunteer {
+		t.Errorf("a token within its time: %+v, %v", u, err)
+	}
+	if _, _, err := auth.IssueUntil(ctx, s, "李志愿", auth.Volunteer, time.Now().Add(-time.Second)); !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("issuing an already expired token: %v", err)
+	}
+	// A token whose time has run out, written as the store would hold it
+	// a year after it was issued.
+	secret := "gg_" + strings.Repeat("e", 43)
+	if _, err := s.CreateToken(ctx, store.Token{ID: "tok_old", Name: "旧志愿者", Role: string(auth.Volunteer),
+		Hash: auth.Hash(secret), Created: time.Now().AddDate(-1, 0, 0), Expires: time.Now().Add(-time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = auth.Authenticate(ctx, s, "Bearer "+secret)
+	if !errors.Is(err, auth.ErrUnauthenticated) || !strings.Contains(err.Error(), "过期") {
+		t.Errorf("an expired token: %v, want ErrUnauthenticated saying 过期", err)
 	}
 }
 

@@ -12,6 +12,14 @@ type Token struct {
 	Created time.Time `json:"created"`
 	// Revoked is zero while the token is valid.
 	Revoked time.Time `json:"revoked,omitzero"`
+	// Expires is when the token stops working; zero for never. A token
+	// lent to a volunteer for a campaign should not outlive it.
+	Expires time.Time `json:"expires,omitzero"`
+}
+
+// Expired reports whether the token has expired at now.
+func (t Token) Expired(now time.Time) bool {
+	return !t.Expires.IsZero() && !now.Before(t.Expires)
 }
 
 // AuditEntry is one line of the append-only audit log: who read or did

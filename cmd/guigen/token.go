@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -26,6 +28,7 @@ func tokenFlags(fs *flag.FlagSet) func(context.Context, *runEnv) error {
 		sub.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory (`DIR`; env GUIGEN_DATA)")
 		role := sub.String("role", "", "role: journalist, volunteer, caseworker, curator, admin")
 		name := sub.String("name", "", "who holds the token (leads are assigned to this name)")
+		expires := sub.String("expires", "365d", "when the token stops working: `90d`, `720h`, a date 2027-06-30, or never")
 		// Flags may come before or after the positional argument
 		// (guigen token revoke ID --data DIR).
 		var pos []string
@@ -52,8 +55,12 @@ func tokenFlags(fs *flag.FlagSet) func(context.Context, *runEnv) error {
 			if *name == "" {
 				return fmt.Errorf("%w: 须指定 --name / --name is required", errUsage)
 			}
+			until, err := parseExpiry(*expires, time.Now())
+			if err != nil {
+				return fmt.Errorf("%w: --expires: %v", errUsage, err)
+			}
 			run = func(ctx context.Context, ts auth.TokenStore) error {
-				secret, t, err := auth.Issue(ctx, ts, *name, r)
+				secret, t, err := auth.IssueUntil(ctx, ts, *name, r, until)
 				if err != nil {
 					return err
 				}
@@ -84,13 +91,20 @@ func tokenFlags(fs *flag.FlagSet) func(context.Context, *runEnv) error {
 					return err
 				}
 				w := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(w, "ID\tNAME\tROLE\tCREATED\tREVOKED")
+				fmt.Fprintln(w, "ID\tNAME\tROLE\tCREATED\tEXPIRES\tREVOKED")
+				now := time.Now()
 				for _, t := range list {
-					revoked := "-"
+					revoked, exp := "-", "never"
 					if !t.Revoked.IsZero() {
 						revoked = t.Revoked.Format(time.RFC3339)
 					}
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Role, t.Created.Format(time.RFC3339), revoked)
+					if !t.Expires.IsZero() {
+						exp = t.Expires.Format(time.RFC3339)
+						if t.Expired(now) {
+							exp += " (已过期 expired)"
+						}
+					}
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Role, t.Created.Format(time.RFC3339), exp, revoked)
 				}
 				return w.Flush()
 			}
@@ -108,4 +122,36 @@ func tokenFlags(fs *flag.FlagSet) func(context.Context, *runEnv) error {
 		}
 		return run(ctx, ts)
 	}
+}
+
+// parseExpiry reads --expires: a number of days ("90d"), a Go duration
+// ("720h"), a date ("2027-06-30", the end of that day in China Standard
+// Time, where the bureaus work) or "never" (zero time).
+func parseExpiry(v string, now time.Time) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "never" || v == "永不":
+		return time.Time{}, nil
+	case strings.HasSuffix(v, "d"):
+		n, err := strconv.Atoi(strings.TrimSuffix(v, "d"))
+		if err != nil || n <= 0 || n > 3650 {
+			return time.Time{}, fmt.Errorf("天数须为 1 到 3650 / days must be 1 to 3650, got %q", v)
+		}
+		return now.AddDate(0, 0, n), nil
+	}
+	if d, err := time.ParseDuration(v); err == nil {
+		if d <= 0 {
+			return time.Time{}, fmt.Errorf("有效期须为正 / the duration must be positive, got %q", v)
+		}
+		return now.Add(d), nil
+	}
+	cst := time.FixedZone("CST", 8*3600)
+	if day, err := time.ParseInLocation("2006-01-02", v, cst); err == nil {
+		end := day.AddDate(0, 0, 1)
+		if !end.After(now) {
+			return time.Time{}, fmt.Errorf("日期已过 / the date %s has passed", v)
+		}
+		return end, nil
+	}
+	return time.Time{}, fmt.Errorf("无法识别 %q，可用 90d、720h、2027-06-30 或 never / cannot read %q: use 90d, 720h, 2027-06-30 or never", v, v)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/guigen/guigen/auth"
 )
@@ -64,9 +65,57 @@ func TestTokenCommand(t *testing.T) {
 		{"token", "create", "--role", "admin", "--data", data},
 		{"token", "frobnicate", "--data", data},
 		{"token", "revoke", "--data", data},
+		{"token", "create", "--role", "admin", "--name", "x", "--expires", "yesterday", "--data", data},
+		{"token", "create", "--role", "admin", "--name", "x", "--expires", "2020-01-01", "--data", data},
+		{"token", "create", "--role", "admin", "--name", "x", "--expires", "0d", "--data", data},
 	} {
 		if code, _, _ := runCmd(t, bad...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d", bad, code, exitUsage)
+		}
+	}
+}
+
+func TestTokenExpiry(t *testing.T) {
+	embedded(t)
+	data := t.TempDir()
+	code, stdout, stderr := runCmd(t, "token", "create", "--role", "caseworker", "--name", "赵经办", "--expires", "30d", "--data", data)
+	if code != exitOK {
+		t.Fatalf("token create --expires 30d: exit %d\n%s", code, stderr)
+	}
+	secret := strings.TrimSpace(stdout)
+	s := openData(t, data)
+	ts := s.(auth.TokenStore)
+	tok, err := ts.TokenByHash(context.Background(), auth.Hash(secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Until(tok.Expires); d < 29*24*time.Hour || d > 30*24*time.Hour+time.Minute {
+		t.Errorf("--expires 30d stored expiry %v (in %v)", tok.Expires, d)
+	}
+	_ = s.Close(context.Background())
+	code, stdout, _ = runCmd(t, "token", "list", "--data", data)
+	if code != exitOK || !strings.Contains(stdout, "EXPIRES") || !strings.Contains(stdout, tok.Expires.Format(time.RFC3339)) {
+		t.Errorf("token list does not show the expiry:\n%s", stdout)
+	}
+
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		in   string
+		want time.Time
+		ok   bool
+	}{
+		{"never", time.Time{}, true},
+		{"90d", now.AddDate(0, 0, 90), true},
+		{"720h", now.Add(720 * time.Hour), true},
+		{"2027-06-30", time.Date(2027, 6, 30, 16, 0, 0, 0, time.UTC), true},
+		{"2026-11-27", time.Time{}, false},
+		{"-5h", time.Time{}, false},
+		{"5000d", time.Time{}, false},
+		{"soon", time.Time{}, false},
+	} {
+		got, err := parseExpiry(c.in, now)
+		if (err == nil) != c.ok || (c.ok && !got.Equal(c.want)) {
+			t.Errorf("parseExpiry(%q) = %v, %v; want %v (ok %v)", c.in, got, err, c.want, c.ok)
 		}
 	}
 }

@@ -41,6 +41,9 @@ func (s *Store) CreateToken(ctx context.Context, t store.Token) (store.Token, er
 		}
 		t.Created = t.Created.UTC().Truncate(time.Millisecond)
 		t.Revoked = time.Time{}
+		if !t.Expires.IsZero() {
+			t.Expires = t.Expires.UTC().Truncate(time.Millisecond)
+		}
 		doc, err := canonical(t)
 		if err != nil {
 			return err

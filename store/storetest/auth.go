@@ -47,7 +47,8 @@ func testTokens(t *testing.T, s suite) {
 	created := time.Date(2026, 3, 1, 8, 0, 0, 123456789, time.UTC)
 	want := []store.Token{
 		{ID: "tok-b", Name: "李记者", Role: "journalist", Hash: "hash-b", Created: created},
-		{ID: "tok-a", Name: "王志愿者", Role: "volunteer", Hash: "hash-a"},
+		{ID: "tok-a", Name: "王志愿者", Role: "volunteer", Hash: "hash-a",
+			Expires: time.Date(2027, 6, 30, 16, 0, 0, 0, time.UTC)},
 	}
 	for i, tk := range want {
 		got, err := st.CreateToken(ctx, tk)
