@@ -121,6 +121,7 @@ type peopleLoaders struct {
 	people    *dataloadgen.Loader[string, store.Person]
 	relatives *dataloadgen.Loader[string, []store.Relative]
 	kinOf     *dataloadgen.Loader[string, []store.Kin]
+	announced *announcedSet
 }
 
 type peopleLoadersKey struct{}
@@ -134,6 +135,7 @@ func newPeopleLoaders(s store.Store, wait time.Duration) *peopleLoaders {
 		people:    dataloadgen.NewMappedLoader(s.GetPeople, w),
 		relatives: dataloadgen.NewMappedLoader(s.Relatives, w),
 		kinOf:     dataloadgen.NewMappedLoader(s.KinOf, w),
+		announced: &announcedSet{s: s},
 	}
 }
 

@@ -36,7 +36,8 @@ var nodeKinds = []nodeKind{
 	{"Exhibit", publishedOnly(nodesOf(store.Store.GetExhibits))},
 	// A person's personal data is guarded by its own resolvers wherever
 	// the person is reached from, node(id) included.
-	{"Person", nodesOf(store.Store.GetPeople)},
+	// Living people outside an announcement are seen by tracing roles only.
+	{"Person", publicPeople(nodesOf(store.Store.GetPeople))},
 	// Drafts are not public: story(id) hides them, and so does node(id).
 	{"Story", publishedOnly(nodesOf(store.Store.GetStories))},
 	// Leads are not here on purpose: reading one needs casework's lead
@@ -62,6 +63,31 @@ func publishedOnly(fetch func(context.Context, store.Store, []string) (map[strin
 				published = v.Published
 			}
 			if !published {
+				delete(m, id)
+			}
+		}
+		return m, nil
+	}
+}
+
+// publicPeople drops, for users outside tracing work, the living people
+// no announcement has made public (see announcedSet).
+func publicPeople(fetch func(context.Context, store.Store, []string) (map[string]model.Node, error)) func(context.Context, store.Store, []string) (map[string]model.Node, error) {
+	return func(ctx context.Context, s store.Store, ids []string) (map[string]model.Node, error) {
+		m, err := fetch(ctx, s, ids)
+		if err != nil || seesFamilies(ctx) {
+			return m, err
+		}
+		for id, n := range m {
+			p, ok := n.(*store.Person)
+			if !ok {
+				continue
+			}
+			public, err := announcedFor(ctx, s).publicPerson(ctx, *p)
+			if err != nil {
+				return nil, err
+			}
+			if !public {
 				delete(m, id)
 			}
 		}

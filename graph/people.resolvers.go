@@ -83,9 +83,18 @@ func (r *martyrResolver) Relatives(ctx context.Context, obj *store.Martyr) ([]st
 	if err != nil {
 		return nil, fmt.Errorf("relatives of %q: %w", obj.ID, err)
 	}
-	out := make([]store.Kinship, len(rel))
-	for i, x := range rel {
-		out[i] = x.Kinship
+	out := make([]store.Kinship, 0, len(rel))
+	for _, x := range rel {
+		if !seesFamilies(ctx) {
+			ok, err := announcedFor(ctx, r.Store).publicKinship(ctx, x.Kinship, x.Person)
+			if err != nil {
+				return nil, fmt.Errorf("relatives of %q: %w", obj.ID, err)
+			}
+			if !ok {
+				continue
+			}
+		}
+		out = append(out, x.Kinship)
 	}
 	return out, nil
 }
@@ -132,9 +141,18 @@ func (r *personResolver) Kin(ctx context.Context, obj *store.Person) ([]store.Ki
 	if err != nil {
 		return nil, fmt.Errorf("kin of %q: %w", obj.ID, err)
 	}
-	out := make([]store.Kinship, len(kin))
-	for i, k := range kin {
-		out[i] = k.Kinship
+	out := make([]store.Kinship, 0, len(kin))
+	for _, k := range kin {
+		if !seesFamilies(ctx) {
+			ok, err := announcedFor(ctx, r.Store).publicKinship(ctx, k.Kinship, *obj)
+			if err != nil {
+				return nil, fmt.Errorf("kin of %q: %w", obj.ID, err)
+			}
+			if !ok {
+				continue
+			}
+		}
+		out = append(out, k.Kinship)
 	}
 	return out, nil
 }
@@ -152,7 +170,15 @@ func (r *personalDataResolver) IDNumber(ctx context.Context, obj *store.Personal
 }
 
 func (r *queryResolver) Person(ctx context.Context, id string) (*store.Person, error) {
-	return loadOne(ctx, r.peopleFor(ctx).people, id)
+	p, err := loadOne(ctx, r.peopleFor(ctx).people, id)
+	if err != nil || p == nil || seesFamilies(ctx) {
+		return p, err
+	}
+	ok, err := announcedFor(ctx, r.Store).publicPerson(ctx, *p)
+	if err != nil || !ok {
+		return nil, err // as if there were none: existence is not disclosed
+	}
+	return p, nil
 }
 
 func (r *Resolver) DNAResult() generated.DNAResultResolver { return &dNAResultResolver{r} }
