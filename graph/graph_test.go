@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -713,4 +714,79 @@ func TestLookupsAreBatched(t *testing.T) {
 		t.Errorf("%d GetPlaces calls (%d keys) and %d Lineages calls for %d martyrs", cs.placeCalls, cs.placeKeys, cs.lineageCall, withHome)
 	}
 	t.Logf("%d GetPlaces calls (%d keys), %d Lineages calls for %d hometowns", cs.placeCalls, cs.placeKeys, cs.lineageCall, withHome)
+}
+
+const sortedQuery = `query($order: MartyrOrder, $first: Int, $after: String) {
+  martyrs(orderBy: $order, first: $first, after: $after) {
+    totalCount edges { cursor node { id name } } pageInfo { hasNextPage endCursor }
+  }
+}`
+
+func TestMartyrsSorted(t *testing.T) {
+	c, _ := newClient(t, openDemo(t))
+	ms := demo.Batch().Martyrs
+	// The oracle, written from the schema's description: by the earliest
+	// death year, unknown years last, ties by id in the same direction.
+	year := func(m store.Martyr) int {
+		lo, _ := m.Died.YearBounds()
+		if lo == 0 {
+			return -1
+		}
+		return lo
+	}
+	slices.SortFunc(ms, func(a, b store.Martyr) int {
+		ya, yb := year(a), year(b)
+		switch {
+		case ya == -1 && yb != -1:
+			return 1
+		case yb == -1 && ya != -1:
+			return -1
+		}
+		return cmp.Or(cmp.Compare(yb, ya), cmp.Compare(b.ID, a.ID))
+	})
+	var want []string
+	for _, m := range ms {
+		want = append(want, m.ID)
+	}
+	order := map[string]any{"field": "DIED", "direction": "DESC"}
+	var got []string
+	var after any
+	for page := 0; page < 100; page++ {
+		var resp connection
+		post(t, c, sortedQuery, &resp, client.Var("order", order), client.Var("first", 37), client.Var("after", after))
+		for _, e := range resp.Martyrs.Edges {
+			got = append(got, e.Node.ID)
+		}
+		if n := len(resp.Martyrs.Edges); n > 0 && str(resp.Martyrs.PageInfo.EndCursor) != resp.Martyrs.Edges[n-1].Cursor {
+			t.Fatalf("endCursor is not the last edge's cursor")
+		}
+		if !resp.Martyrs.PageInfo.HasNextPage {
+			break
+		}
+		after = *resp.Martyrs.PageInfo.EndCursor
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("DIED DESC paged through %d ids; first %v, want first %v", len(got), got[:min(5, len(got))], want[:5])
+	}
+
+	// A cursor of another order is refused, not misread.
+	var resp connection
+	post(t, c, sortedQuery, &resp, client.Var("order", map[string]any{"field": "NAME"}), client.Var("first", 2))
+	raw, err := c.RawPost(sortedQuery, client.Var("order", order), client.Var("after", *resp.Martyrs.PageInfo.EndCursor))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errs []struct {
+		Message    string
+		Extensions map[string]any
+	}
+	_ = json.Unmarshal(raw.Errors, &errs)
+	if len(errs) != 1 || errs[0].Extensions["code"] != "BAD_USER_INPUT" || !strings.Contains(errs[0].Message, "排序") {
+		t.Errorf("a NAME cursor in DIED order: %s", raw.Errors)
+	}
+	// An unknown field is the schema's own validation error.
+	raw, _ = c.RawPost(sortedQuery, client.Var("order", map[string]any{"field": "AGE"}))
+	if len(raw.Errors) == 0 {
+		t.Error("orderBy AGE accepted")
+	}
 }

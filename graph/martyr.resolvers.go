@@ -199,14 +199,21 @@ func (r *queryResolver) Martyr(ctx context.Context, id string) (*store.Martyr, e
 	return &m, nil
 }
 
-func (r *queryResolver) Martyrs(ctx context.Context, filter *model.MartyrFilter, first *int, after *string) (*model.MartyrConnection, error) {
-	req, err := pageRequest(first, after)
+func (r *queryResolver) Martyrs(ctx context.Context, filter *model.MartyrFilter, orderBy *model.MartyrOrder, first *int, after *string) (*model.MartyrConnection, error) {
+	req, err := pageRequest(first, nil)
 	if err != nil {
 		return nil, err
 	}
 	f, err := martyrFilter(filter)
 	if err != nil {
 		return nil, err
+	}
+	f.Order = martyrOrder(orderBy)
+	if after != nil && *after != "" {
+		if _, _, err := store.DecodeMartyrCursor(*after, f.Order); err != nil {
+			return nil, badInput("游标无效，或属于另一种排序 / invalid cursor, or one of another order: %q", *after)
+		}
+		req.After = *after
 	}
 	page, err := r.Store.ListMartyrs(ctx, f, req)
 	if err != nil {
@@ -218,7 +225,7 @@ func (r *queryResolver) Martyrs(ctx context.Context, filter *model.MartyrFilter,
 		TotalCount: page.Total,
 	}
 	for i := range page.Items {
-		conn.Edges[i] = model.MartyrEdge{Cursor: edgeCursor(page.Items[i].ID), Node: &page.Items[i]}
+		conn.Edges[i] = model.MartyrEdge{Cursor: store.MartyrCursor(page.Items[i], f.Order), Node: &page.Items[i]}
 	}
 	return conn, nil
 }

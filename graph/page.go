@@ -101,3 +101,20 @@ func sliceOf[T any](items []T, id func(T) string, byID bool, first *int, after *
 	}
 	return out, info, nil
 }
+
+// martyrOrder maps the schema's order onto the store's; nil is id order.
+func martyrOrder(o *model.MartyrOrder) store.MartyrOrder {
+	if o == nil {
+		return store.MartyrOrder{}
+	}
+	out := store.MartyrOrder{Desc: o.Direction == model.SortDirectionDesc}
+	switch o.Field {
+	case model.MartyrSortFieldName:
+		out.By = store.SortByName
+	case model.MartyrSortFieldDied:
+		out.By = store.SortByDied
+	case model.MartyrSortFieldUpdated:
+		out.By = store.SortByUpdated
+	}
+	return out
+}

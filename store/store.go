@@ -99,8 +99,13 @@ type Page[T any] struct {
 }
 
 // MartyrFilter narrows a list of martyrs. Zero fields do not filter; set
-// fields combine with AND. Martyrs are listed in ID order.
+// fields combine with AND. Martyrs are listed in Order, ID order when it
+// is zero.
 type MartyrFilter struct {
+	// Order sorts the list; cursors carry it, and a cursor made for
+	// another order is ErrInvalid. Not a filter, but it travels with one
+	// so that every caller of ListMartyrs keeps its signature.
+	Order MartyrOrder
 	// Surname as Surname() derives it ("欧阳" for 欧阳海).
 	Surname string
 	// PlaceID matches martyrs whose resolved hometown is the place, any
@@ -239,7 +244,8 @@ type Store interface {
 	GetStories(ctx context.Context, ids []string) (map[string]Story, error)
 	GetLeads(ctx context.Context, ids []string) (map[string]Lead, error)
 
-	// ListMartyrs lists martyrs matching the filter, in ID order.
+	// ListMartyrs lists martyrs matching the filter, in f.Order (ID order
+	// by default); an unknown order is ErrInvalid.
 	ListMartyrs(ctx context.Context, f MartyrFilter, p PageReq) (Page[Martyr], error)
 	// ListPlaces lists every place, current and former, in ID order, with
 	// the same keyset cursors as ListMartyrs; Total counts all places.

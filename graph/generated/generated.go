@@ -478,7 +478,7 @@ type ComplexityRoot struct {
 		Lead           func(childComplexity int, id string) int
 		Leads          func(childComplexity int, filter *model.LeadFilter, first *int, after *string) int
 		Martyr         func(childComplexity int, id string) int
-		Martyrs        func(childComplexity int, filter *model.MartyrFilter, first *int, after *string) int
+		Martyrs        func(childComplexity int, filter *model.MartyrFilter, orderBy *model.MartyrOrder, first *int, after *string) int
 		Node           func(childComplexity int, id string) int
 		Nodes          func(childComplexity int, ids []string) int
 		Person         func(childComplexity int, id string) int
@@ -768,7 +768,7 @@ type PortraitResolver interface {
 }
 type QueryResolver interface {
 	Martyr(ctx context.Context, id string) (*store.Martyr, error)
-	Martyrs(ctx context.Context, filter *model.MartyrFilter, first *int, after *string) (*model.MartyrConnection, error)
+	Martyrs(ctx context.Context, filter *model.MartyrFilter, orderBy *model.MartyrOrder, first *int, after *string) (*model.MartyrConnection, error)
 	Lead(ctx context.Context, id string) (*store.Lead, error)
 	Leads(ctx context.Context, filter *model.LeadFilter, first *int, after *string) (*model.LeadConnection, error)
 	SuggestMartyrs(ctx context.Context, claim model.FamilyClaimInput) ([]model.MartyrSuggestion, error)
@@ -2585,7 +2585,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Martyrs(childComplexity, args["filter"].(*model.MartyrFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Martyrs(childComplexity, args["filter"].(*model.MartyrFilter), args["orderBy"].(*model.MartyrOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -3046,6 +3046,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("FamilyClaimInput", ec.unmarshalInputFamilyClaimInput),
 			graphql.NewInputUnmarshaler("LeadFilter", ec.unmarshalInputLeadFilter),
 			graphql.NewInputUnmarshaler("MartyrFilter", ec.unmarshalInputMartyrFilter),
+			graphql.NewInputUnmarshaler("MartyrOrder", ec.unmarshalInputMartyrOrder),
 			graphql.NewInputUnmarshaler("PortraitFilter", ec.unmarshalInputPortraitFilter),
 			graphql.NewInputUnmarshaler("PortraitMetaInput", ec.unmarshalInputPortraitMetaInput),
 		)
@@ -3344,10 +3345,33 @@ type MartyrSuggestion {
   """A martyr by id; null when there is none."""
   martyr(id: ID!): Martyr
   """
-  Martyrs matching the filter, in id order. ` + "`" + `first` + "`" + ` defaults to 20 and may
-  be at most 100; ` + "`" + `after` + "`" + ` is the ` + "`" + `endCursor` + "`" + ` of the previous page.
+  Martyrs matching the filter, sorted by ` + "`" + `orderBy` + "`" + ` (id order when absent).
+  ` + "`" + `first` + "`" + ` defaults to 20 and may be at most 100; ` + "`" + `after` + "`" + ` is the
+  ` + "`" + `endCursor` + "`" + ` of the previous page of the same order (a cursor of another
+  order is refused with BAD_USER_INPUT).
   """
-  martyrs(filter: MartyrFilter, first: Int, after: String): MartyrConnection!
+  martyrs(filter: MartyrFilter, orderBy: MartyrOrder, first: Int, after: String): MartyrConnection!
+}
+
+"""How a list of martyrs is sorted; ties go by id in the same direction."""
+input MartyrOrder {
+  field: MartyrSortField! = ID
+  direction: SortDirection! = ASC
+}
+
+enum MartyrSortField {
+  ID
+  """The name as recorded, in dictionary radical-and-stroke (code point) order."""
+  NAME
+  """The earliest possible death year; unknown years come last either way."""
+  DIED
+  """The last change to the record: what changed lately."""
+  UPDATED
+}
+
+enum SortDirection {
+  ASC
+  DESC
 }
 
 """A registered martyr (英名录 entry), as recorded, with what it resolves to."""
@@ -5731,22 +5755,30 @@ func (ec *executionContext) field_Query_martyrs_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["filter"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.MartyrOrder, error) {
+			return ec.unmarshalOMartyrOrder2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -13194,7 +13226,7 @@ func (ec *executionContext) _Query_martyrs(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Martyrs(ctx, fc.Args["filter"].(*model.MartyrFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Martyrs(ctx, fc.Args["filter"].(*model.MartyrFilter), fc.Args["orderBy"].(*model.MartyrOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MartyrConnection) graphql.Marshaler {
@@ -16824,6 +16856,62 @@ func (ec *executionContext) unmarshalInputMartyrFilter(ctx context.Context, obj 
 func UnmarshalMartyrFilter(ctx context.Context, raw any) (model.MartyrFilter, error) {
 	var out model.MartyrFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MartyrFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMartyrOrder(ctx context.Context, obj any) (model.MartyrOrder, error) {
+	var it model.MartyrOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["field"]; !present {
+		asMap["field"] = "ID"
+	}
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNMartyrSortField2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNSortDirection2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMartyrOrder unmarshals raw into the MartyrOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMartyrOrder(ctx context.Context, raw any) (model.MartyrOrder, error) {
+	var out model.MartyrOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MartyrOrder", raw, &out)
 	return out, err
 }
 
@@ -21818,6 +21906,16 @@ func (ec *executionContext) marshalNMartyrSearchResult2ᚖgithubᚗcomᚋguigen�
 	return ec._MartyrSearchResult(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNMartyrSortField2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrSortField(ctx context.Context, v any) (model.MartyrSortField, error) {
+	var res model.MartyrSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMartyrSortField2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrSortField(ctx context.Context, sel ast.SelectionSet, v model.MartyrSortField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNMartyrSuggestion2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrSuggestion(ctx context.Context, sel ast.SelectionSet, v model.MartyrSuggestion) graphql.Marshaler {
 	return ec._MartyrSuggestion(ctx, sel, &v)
 }
@@ -22131,6 +22229,16 @@ func (ec *executionContext) unmarshalNRelation2githubᚗcomᚋguigenᚋguigenᚋ
 }
 
 func (ec *executionContext) marshalNRelation2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐRelation(ctx context.Context, sel ast.SelectionSet, v model.Relation) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNSortDirection2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐSortDirection(ctx context.Context, v any) (model.SortDirection, error) {
+	var res model.SortDirection
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSortDirection2githubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐSortDirection(ctx context.Context, sel ast.SelectionSet, v model.SortDirection) graphql.Marshaler {
 	return v
 }
 
@@ -22815,6 +22923,14 @@ func (ec *executionContext) unmarshalOMartyrFilter2ᚖgithubᚗcomᚋguigenᚋgu
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputMartyrFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMartyrOrder2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐMartyrOrder(ctx context.Context, v any) (*model.MartyrOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMartyrOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

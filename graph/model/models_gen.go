@@ -183,6 +183,12 @@ type MartyrHit struct {
 	Reasons []MatchReason `json:"reasons"`
 }
 
+// How a list of martyrs is sorted; ties go by id in the same direction.
+type MartyrOrder struct {
+	Field     MartyrSortField `json:"field"`
+	Direction SortDirection   `json:"direction"`
+}
+
 type MartyrSearchResult struct {
 	// Hits returned (at most `first`).
 	Total int         `json:"total"`
@@ -649,6 +655,68 @@ func (e Line) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type MartyrSortField string
+
+const (
+	MartyrSortFieldID MartyrSortField = "ID"
+	// The name as recorded, in dictionary radical-and-stroke (code point) order.
+	MartyrSortFieldName MartyrSortField = "NAME"
+	// The earliest possible death year; unknown years come last either way.
+	MartyrSortFieldDied MartyrSortField = "DIED"
+	// The last change to the record: what changed lately.
+	MartyrSortFieldUpdated MartyrSortField = "UPDATED"
+)
+
+var AllMartyrSortField = []MartyrSortField{
+	MartyrSortFieldID,
+	MartyrSortFieldName,
+	MartyrSortFieldDied,
+	MartyrSortFieldUpdated,
+}
+
+func (e MartyrSortField) IsValid() bool {
+	switch e {
+	case MartyrSortFieldID, MartyrSortFieldName, MartyrSortFieldDied, MartyrSortFieldUpdated:
+		return true
+	}
+	return false
+}
+
+func (e MartyrSortField) String() string {
+	return string(e)
+}
+
+func (e *MartyrSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MartyrSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MartyrSortField", str)
+	}
+	return nil
+}
+
+func (e MartyrSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MartyrSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MartyrSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Which comrades of a martyr to list.
 type NeighbourKind string
 
@@ -1045,6 +1113,61 @@ func (e *Sex) UnmarshalJSON(b []byte) error {
 }
 
 func (e Sex) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SortDirection string
+
+const (
+	SortDirectionAsc  SortDirection = "ASC"
+	SortDirectionDesc SortDirection = "DESC"
+)
+
+var AllSortDirection = []SortDirection{
+	SortDirectionAsc,
+	SortDirectionDesc,
+}
+
+func (e SortDirection) IsValid() bool {
+	switch e {
+	case SortDirectionAsc, SortDirectionDesc:
+		return true
+	}
+	return false
+}
+
+func (e SortDirection) String() string {
+	return string(e)
+}
+
+func (e *SortDirection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SortDirection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SortDirection", str)
+	}
+	return nil
+}
+
+func (e SortDirection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SortDirection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SortDirection) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

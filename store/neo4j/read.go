@@ -132,6 +132,11 @@ type listQuery struct {
 	conds  []string // on v, ANDed
 	ret    string   // columns after RETURN, including "v.id AS id"
 	params map[string]any
+	// order is the ORDER BY of a sorted list ("" for id); keyset the
+	// condition that starts a page after the cursor (its parameters in
+	// params), which the caller then leaves out of the PageReq.
+	order  string
+	keyset string
 }
 
 // page runs the list and its total count in one read transaction.
@@ -159,7 +164,14 @@ func page[T any](ctx context.Context, s *Store, op string, q listQuery, p store.
 		listConds = append(slices.Clip(listConds), "v.id > $after")
 		params["after"] = after
 	}
-	list := q.match + where(listConds) + "\nRETURN " + q.ret + "\nORDER BY id\nLIMIT $limit"
+	if q.keyset != "" {
+		listConds = append(slices.Clip(listConds), q.keyset)
+	}
+	order := q.order
+	if order == "" {
+		order = "id"
+	}
+	list := q.match + where(listConds) + "\nRETURN " + q.ret + "\nORDER BY " + order + "\nLIMIT $limit"
 	count := q.match + where(q.conds) + "\nRETURN count(DISTINCT v) AS total"
 	type result struct {
 		recs  []*driver.Record
@@ -241,7 +253,50 @@ func (s *Store) ListMartyrs(ctx context.Context, f store.MartyrFilter, p store.P
 		q.conds = append(q.conds, "v.unnamed = $unnamed")
 		q.params["unnamed"] = *f.Unnamed
 	}
-	return page(ctx, s, "list martyrs", q, p, decodeMartyr)
+	if f.Order.Plain() {
+		return page(ctx, s, "list martyrs", q, p, decodeMartyr)
+	}
+	if !f.Order.Valid() {
+		return store.Page[store.Martyr]{}, fmt.Errorf("list martyrs: unknown order %q: %w", f.Order.By, store.ErrInvalid)
+	}
+	key, after, err := store.DecodeMartyrCursor(p.After, f.Order)
+	if err != nil {
+		return store.Page[store.Martyr]{}, fmt.Errorf("list martyrs: %w", err)
+	}
+	// The same keys as store.MartyrSortKey, computed by Neo4j.
+	var expr string
+	switch f.Order.By {
+	case store.SortByName:
+		expr = "coalesce(v.name, '')"
+	case store.SortByDied:
+		expr = "coalesce(v.diedLo, $unknownYear)"
+		q.params["unknownYear"] = int64(store.UnknownYearAsc)
+		if f.Order.Desc {
+			q.params["unknownYear"] = int64(store.UnknownYearDesc)
+		}
+	case store.SortByUpdated:
+		expr = "v.updatedAt"
+		if n, ok := key.(int64); ok {
+			key = time.Unix(0, n).UTC()
+		}
+	default:
+		expr = "v.id"
+	}
+	dir, cmp := "ASC", ">"
+	if f.Order.Desc {
+		dir, cmp = "DESC", "<"
+	}
+	q.order = expr + " " + dir + ", id " + dir
+	if key != nil {
+		q.keyset = "(" + expr + " " + cmp + " $sortKey OR (" + expr + " = $sortKey AND v.id " + cmp + " $sortAfter))"
+		q.params["sortKey"], q.params["sortAfter"] = key, after
+	}
+	p.After = ""
+	out, err := page(ctx, s, "list martyrs", q, p, decodeMartyr)
+	if err == nil && len(out.Items) > 0 {
+		out.EndCursor = store.MartyrCursor(out.Items[len(out.Items)-1], f.Order)
+	}
+	return out, err
 }
 
 // Neighbourhood matches, each binding v to the candidate martyrs.

@@ -10,7 +10,7 @@ import (
 )
 
 // SchemaVersion is the schema this code writes and reads.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migration brings the schema to version. Schema statements cannot share
 // a transaction with data writes, so each statement runs on its own; all
@@ -68,6 +68,10 @@ var migrations = []migration{
 		// The audit sequence's counter exists before the first writers
 		// race to MERGE it.
 		`MERGE (:GuigenCounter {name: 'audit'})`,
+	}},
+	{version: 3, stmts: []string{
+		// Sorted lists of martyrs: by last change (by name uses martyr_name).
+		`CREATE INDEX martyr_updated IF NOT EXISTS FOR (n:Martyr) ON (n.updatedAt)`,
 	}},
 }
 

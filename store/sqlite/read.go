@@ -153,6 +153,12 @@ type listQuery struct {
 	cols     string
 	conds    []string
 	args     []any
+	// order is the ORDER BY of a sorted list ("" for v.id); keyset and
+	// keysetArgs the condition that starts a page after the cursor,
+	// which the caller then leaves out of the PageReq.
+	order      string
+	keyset     string
+	keysetArgs []any
 }
 
 // page runs a list and its total in one read transaction.
@@ -177,8 +183,16 @@ func page[T any](ctx context.Context, s *Store, op string, q listQuery, p store.
 		listConds = append(append([]string{}, conds...), "v.id > ?")
 		listArgs = append(append([]any{}, args...), after)
 	}
+	if q.keyset != "" {
+		listConds = append(append([]string{}, listConds...), q.keyset)
+		listArgs = append(append([]any{}, listArgs...), q.keysetArgs...)
+	}
+	order := q.order
+	if order == "" {
+		order = "v.id"
+	}
 	listArgs = append(listArgs, n+1)
-	list := q.with + " SELECT " + q.cols + " FROM " + q.table + " v" + where(listConds) + " ORDER BY v.id LIMIT ?"
+	list := q.with + " SELECT " + q.cols + " FROM " + q.table + " v" + where(listConds) + " ORDER BY " + order + " LIMIT ?"
 	count := q.with + " SELECT count(*) FROM " + q.table + " v" + where(conds)
 
 	out := store.Page[T]{Items: []T{}}
@@ -249,7 +263,48 @@ func (s *Store) ListMartyrs(ctx context.Context, f store.MartyrFilter, p store.P
 		}
 		q.conds, q.args = append(q.conds, "v.unnamed = ?"), append(q.args, u)
 	}
-	return page(ctx, s, "list martyrs", q, p, scanMartyrWithID)
+	if f.Order.Plain() {
+		return page(ctx, s, "list martyrs", q, p, scanMartyrWithID)
+	}
+	if !f.Order.Valid() {
+		return store.Page[store.Martyr]{}, fmt.Errorf("list martyrs: unknown order %q: %w", f.Order.By, store.ErrInvalid)
+	}
+	key, after, err := store.DecodeMartyrCursor(p.After, f.Order)
+	if err != nil {
+		return store.Page[store.Martyr]{}, fmt.Errorf("list martyrs: %w", err)
+	}
+	// The same keys as store.MartyrSortKey, computed by SQLite; the name
+	// expression is the one the martyr_name index is built on.
+	var expr string
+	switch f.Order.By {
+	case store.SortByName:
+		expr = "coalesce(json_extract(v.doc, '$.name'), '')"
+	case store.SortByDied:
+		unknown := store.UnknownYearAsc
+		if f.Order.Desc {
+			unknown = store.UnknownYearDesc
+		}
+		expr = fmt.Sprintf("coalesce(v.died_lo, %d)", unknown)
+	case store.SortByUpdated:
+		expr = "v.updated_at"
+	default:
+		expr = "v.id"
+	}
+	dir, cmp := "ASC", ">"
+	if f.Order.Desc {
+		dir, cmp = "DESC", "<"
+	}
+	q.order = expr + " " + dir + ", v.id " + dir
+	if key != nil {
+		q.keyset = "(" + expr + " " + cmp + " ? OR (" + expr + " = ? AND v.id " + cmp + " ?))"
+		q.keysetArgs = []any{key, key, after}
+	}
+	p.After = ""
+	out, err := page(ctx, s, "list martyrs", q, p, scanMartyrWithID)
+	if err == nil && len(out.Items) > 0 {
+		out.EndCursor = store.MartyrCursor(out.Items[len(out.Items)-1], f.Order)
+	}
+	return out, err
 }
 
 // Neighbourhood scopes, each binding scope(id) to the hometowns that

@@ -148,6 +148,13 @@ CREATE TABLE audit_subject (
 	PRIMARY KEY (subject_id, seq)
 ) WITHOUT ROWID;
 `,
+	// 3: sorted lists of martyrs (by name, by last change) read an index
+	// instead of sorting the whole table for every page. The expression
+	// is the one ListMartyrs orders by.
+	`
+CREATE INDEX martyr_sort_name    ON martyr(coalesce(json_extract(doc, '$.name'), ''), id);
+CREATE INDEX martyr_sort_updated ON martyr(updated_at, id);
+`,
 }
 
 // currentSchema is the schema version this program writes.

@@ -90,6 +90,7 @@ func Run(t *testing.T, open Opener, caps ...Capability) {
 		{"Apply", applyCases()},
 		{"Read", readCases()},
 		{"ListMartyrs", listCases()},
+		{"SortedMartyrs", orderCases()},
 		{"ListPlaces", placeCases()},
 		{"ListKinds", kindListCases()},
 		{"Neighbours", neighbourCases()},
