@@ -288,7 +288,9 @@ func TestLeadWorkflow(t *testing.T) {
 			// Confirmed but not announced: a living family is not named
 			// to the public or the press.
 			for _, user := range []string{"", "孙记者"} {
-				var pub struct{ Relatives []struct{ Person struct{ ID string } } }
+				var pub struct {
+					Relatives []struct{ Person struct{ ID string } }
+				}
 				e.ok(t, user, qRelatives, nil, "martyr", &pub)
 				if len(pub.Relatives) != 0 {
 					t.Errorf("%q sees the family before the announcement: %+v", user, pub.Relatives)
@@ -312,7 +314,9 @@ func TestLeadWorkflow(t *testing.T) {
 			}
 			// Announced with the family's consent: now the public sees who
 			// they are (never their personal data).
-			var pub struct{ Relatives []struct{ Person struct{ ID string } } }
+			var pub struct {
+				Relatives []struct{ Person struct{ ID string } }
+			}
 			e.ok(t, "", qRelatives, nil, "martyr", &pub)
 			if len(pub.Relatives) != 2 {
 				t.Errorf("after the announcement the public sees %+v, want the 2 confirmed relatives", pub.Relatives)

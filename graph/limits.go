@@ -40,7 +40,9 @@ func complexity() generated.ComplexityRoot {
 		return min(*first, MaxPageSize)
 	}
 	var c generated.ComplexityRoot
-	c.Query.Martyrs = func(child int, _ *model.MartyrFilter, _ *model.MartyrOrder, first *int, _ *string) int { return 1 + n(first)*child }
+	c.Query.Martyrs = func(child int, _ *model.MartyrFilter, _ *model.MartyrOrder, first *int, _ *string) int {
+		return 1 + n(first)*child
+	}
 	c.Query.Cemeteries = func(child int, first *int, _ *string) int { return 1 + n(first)*child }
 	c.Query.Units = func(child int, first *int, _ *string) int { return 1 + n(first)*child }
 	c.Query.Events = func(child int, first *int, _ *string) int { return 1 + n(first)*child }
