@@ -1,6 +1,7 @@
 package media
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -23,18 +24,82 @@ var derivRE = regexp.MustCompile(`^w[0-9]{1,5}\.jpg$`)
 //
 // Images are addressed by their content hash, so every URL names bytes
 // that never change: strong ETags and immutable caching are exact.
-func (s *Service) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /media/{sha}/{file}", s.serveDerivative)
-	mux.HandleFunc("GET /iiif/{sha}", s.redirectInfo)
-	mux.HandleFunc("GET /iiif/{sha}/info.json", s.serveInfo)
-	mux.HandleFunc("GET /iiif/{sha}/{region}/{size}/{rotation}/{qf}", s.serveImage)
+//
+// access decides, per request, who may read which image; nil serves every
+// image to everyone (tests, and a deployment without unpublished work).
+func (s *Service) Routes(mux *http.ServeMux, access Access) {
+	mux.HandleFunc("GET /media/{sha}/{file}", s.guard(access, s.serveDerivative))
+	mux.HandleFunc("GET /iiif/{sha}", s.guard(access, s.redirectInfo))
+	mux.HandleFunc("GET /iiif/{sha}/info.json", s.guard(access, s.serveInfo))
+	mux.HandleFunc("GET /iiif/{sha}/{region}/{size}/{rotation}/{qf}", s.guard(access, s.serveImage))
 }
 
-// Handler is Routes on a mux of its own.
+// Handler is Routes on a mux of its own, every image public.
 func (s *Service) Handler() http.Handler {
 	mux := http.NewServeMux()
-	s.Routes(mux)
+	s.Routes(mux, nil)
 	return mux
+}
+
+// Visibility is who may read an image.
+type Visibility int
+
+const (
+	// Hidden: not to this caller; answered 404, as if there were none.
+	Hidden Visibility = iota
+	// Private: to this caller only; never stored by a shared cache.
+	Private
+	// Public: to anyone, cached as immutable.
+	Public
+)
+
+// Access tells whether the caller of r may read the image with the hash.
+// Images are addressed by hash, so without it anyone holding the hash of
+// an unpublished portrait could fetch it.
+type Access func(r *http.Request, sha string) (Visibility, error)
+
+type privateKey struct{}
+
+// guard runs access before next; a private answer is marked so that the
+// handlers send it with private, no-store caching.
+func (s *Service) guard(access Access, next http.HandlerFunc) http.HandlerFunc {
+	if access == nil {
+		return next
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		sha := r.PathValue("sha")
+		if !ValidID(sha) {
+			commonHeaders(w)
+			httpError(w, ErrNotFound)
+			return
+		}
+		v, err := access(r, sha)
+		if err != nil {
+			s.log.Error("media: access check", "sha256", sha, "err", err)
+			commonHeaders(w)
+			httpError(w, err)
+			return
+		}
+		switch v {
+		case Public:
+			next(w, r)
+		case Private:
+			w.Header().Set("Vary", "Authorization")
+			next(w, r.WithContext(context.WithValue(r.Context(), privateKey{}, true)))
+		default:
+			commonHeaders(w)
+			httpError(w, ErrNotFound)
+		}
+	}
+}
+
+// cacheControl is the Cache-Control for a response: public ones as
+// given, private ones never stored.
+func cacheControl(r *http.Request, public string) string {
+	if private, _ := r.Context().Value(privateKey{}).(bool); private {
+		return "private, no-store"
+	}
+	return public
 }
 
 func commonHeaders(w http.ResponseWriter) {
@@ -87,7 +152,7 @@ func (s *Service) serveFile(w http.ResponseWriter, r *http.Request, path, etag, 
 	}
 	h := w.Header()
 	h.Set("ETag", etag)
-	h.Set("Cache-Control", immutable)
+	h.Set("Cache-Control", cacheControl(r, immutable))
 	h.Set("Content-Type", ctype)
 	// ServeContent answers If-None-Match, If-Range and Range.
 	http.ServeContent(w, r, "", st.ModTime(), f)
@@ -130,7 +195,7 @@ func (s *Service) serveInfo(w http.ResponseWriter, r *http.Request) {
 		ctype = `application/ld+json;profile="http://iiif.io/api/image/3/context.json"`
 	}
 	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.Header().Set("Cache-Control", cacheControl(r, "public, max-age=86400"))
 	_ = json.NewEncoder(w).Encode(doc)
 }
 

@@ -58,7 +58,7 @@ func presentationServer(t *testing.T) (*httptest.Server, fakeCatalog) {
 		PortraitIDs: []string{"p-b", "p-hidden", "p-a", "p-missing"}, Published: true}
 	cat.exhibits["e-draft"] = store.Exhibit{ID: "e-draft", Title: "草稿", PortraitIDs: []string{"p-a"}}
 	mux := http.NewServeMux()
-	s.Routes(mux)
+	s.Routes(mux, nil)
 	s.PresentationRoutes(mux, cat)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)

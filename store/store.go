@@ -137,6 +137,10 @@ type PortraitFilter struct {
 	// PublishedOnly leaves out portraits not yet published (the public
 	// sees published works only).
 	PublishedOnly bool
+	// SHA256 matches the portraits of one image (the same scan may hang
+	// as more than one portrait); the image server asks it to learn
+	// whether an image is published.
+	SHA256 string
 }
 
 // ExhibitFilter narrows a list of exhibits.

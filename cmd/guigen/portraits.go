@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"github.com/guigen/guigen/auth"
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/guigen/guigen/demo"
@@ -23,7 +26,7 @@ func withMedia(next http.Handler, ms *media.Service, s store.Store) http.Handler
 		return next
 	}
 	mux := http.NewServeMux()
-	ms.Routes(mux)
+	ms.Routes(mux, imageAccess(s, time.Now, publishedTTL))
 	ms.PresentationRoutes(mux, s)
 	mux.Handle("/", next)
 	return mux
@@ -85,3 +88,50 @@ func loadDemoPortraits(ctx context.Context, dataDir string, s store.Store, log *
 
 // The demo portraits are a few megapixels, like real scans at a small scale.
 const demoPortraitWidth, demoPortraitHeight = 1600, 2000
+
+// publishedTTL is how long the image server trusts what it learned about
+// an image's publication. Unpublishing takes effect within it (images
+// already in a browser's cache stay there: they were public).
+const publishedTTL = 30 * time.Second
+
+// imageAccess decides who may read an image: everyone when a published
+// portrait shows it; otherwise only curators and admins, by their token,
+// who prepare unpublished work. Everyone else gets 404, as for an image
+// that does not exist. Answers are remembered for ttl, so a deep-zoom
+// viewer's hundred tile requests cost one store read.
+func imageAccess(s store.Store, now func() time.Time, ttl time.Duration) media.Access {
+	type entry struct {
+		public bool
+		until  time.Time
+	}
+	var mu sync.Mutex
+	seen := map[string]entry{}
+	const maxSeen = 10000
+	return func(r *http.Request, sha string) (media.Visibility, error) {
+		t := now()
+		mu.Lock()
+		e, ok := seen[sha]
+		mu.Unlock()
+		if !ok || t.After(e.until) {
+			page, err := s.ListPortraits(r.Context(), store.PortraitFilter{SHA256: sha, PublishedOnly: true}, store.PageReq{First: 1})
+			if err != nil {
+				return media.Hidden, fmt.Errorf("is image %s published: %w", sha, err)
+			}
+			e = entry{public: page.Total > 0, until: t.Add(ttl)}
+			mu.Lock()
+			if len(seen) >= maxSeen {
+				clear(seen) // a crude bound; the next requests refill it
+			}
+			seen[sha] = e
+			mu.Unlock()
+		}
+		if e.public {
+			return media.Public, nil
+		}
+		u, err := auth.Authenticate(r.Context(), s, r.Header.Get("Authorization"))
+		if err != nil || !u.Has(auth.Curator, auth.Admin) {
+			return media.Hidden, nil
+		}
+		return media.Private, nil
+	}
+}

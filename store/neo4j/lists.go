@@ -59,6 +59,10 @@ func (s *Store) ListPortraits(ctx context.Context, f store.PortraitFilter, p sto
 	if f.PublishedOnly {
 		q.conds = append(q.conds, "v.published = true")
 	}
+	if f.SHA256 != "" {
+		q.conds = append(q.conds, "v.sha256 = $sha256")
+		q.params["sha256"] = f.SHA256
+	}
 	if f.EventID != "" {
 		q.conds = append(q.conds, "EXISTS { (v)-[:DEPICTS]->(:Martyr)-[:FELL_IN]->(:Event {id: $event}) }")
 		q.params["event"] = f.EventID

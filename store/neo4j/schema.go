@@ -72,6 +72,8 @@ var migrations = []migration{
 	{version: 3, stmts: []string{
 		// Sorted lists of martyrs: by last change (by name uses martyr_name).
 		`CREATE INDEX martyr_updated IF NOT EXISTS FOR (n:Martyr) ON (n.updatedAt)`,
+		// The image server asks whether an image (by hash) is published.
+		`CREATE INDEX portrait_sha IF NOT EXISTS FOR (n:Portrait) ON (n.sha256)`,
 	}},
 }
 

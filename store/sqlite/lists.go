@@ -56,6 +56,9 @@ func (s *Store) ListPortraits(ctx context.Context, f store.PortraitFilter, p sto
 	if f.PublishedOnly {
 		q.conds = append(q.conds, "json_extract(v.doc, '$.published') = 1")
 	}
+	if f.SHA256 != "" {
+		q.conds, q.args = append(q.conds, "json_extract(v.doc, '$.sha256') = ?"), append(q.args, f.SHA256)
+	}
 	if f.EventID != "" {
 		// No index on a martyr's events: this scans the martyrs once.
 		q.conds = append(q.conds, "v.martyr_id IN (SELECT m.id FROM martyr m, json_each(m.doc, '$.eventIds') e WHERE e.value = ?)")

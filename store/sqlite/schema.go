@@ -154,6 +154,8 @@ CREATE TABLE audit_subject (
 	`
 CREATE INDEX martyr_sort_name    ON martyr(coalesce(json_extract(doc, '$.name'), ''), id);
 CREATE INDEX martyr_sort_updated ON martyr(updated_at, id);
+-- The image server asks whether an image (by hash) is published.
+CREATE INDEX portrait_sha ON portrait(json_extract(doc, '$.sha256'));
 `,
 }
 

@@ -231,6 +231,8 @@ func testListPortraitsFilter(t *testing.T, s suite) {
 			{ID: "pf-p2", MartyrID: "pf-m2", SHA256: "02", Artist: "李画"},
 			{ID: "pf-p3", MartyrID: "pf-m3", SHA256: "03", Artist: "张画", Published: true},
 			{ID: "pf-p4", MartyrID: "pf-m1", SHA256: "04", Artist: "李画", Published: true},
+			// The same scan hung twice, once unpublished.
+			{ID: "pf-p5", MartyrID: "pf-m2", SHA256: "01", Artist: "张画"},
 		},
 	})
 	cases := []struct {
@@ -238,14 +240,18 @@ func testListPortraitsFilter(t *testing.T, s suite) {
 		f    store.PortraitFilter
 		want []string
 	}{
-		{"None", store.PortraitFilter{}, []string{"pf-p1", "pf-p2", "pf-p3", "pf-p4"}},
-		{"PlaceCountsFormerNamesAndBelow", store.PortraitFilter{PlaceID: "pf-new"}, []string{"pf-p1", "pf-p2", "pf-p4"}},
+		{"None", store.PortraitFilter{}, []string{"pf-p1", "pf-p2", "pf-p3", "pf-p4", "pf-p5"}},
+		{"SHA256", store.PortraitFilter{SHA256: "01"}, []string{"pf-p1", "pf-p5"}},
+		{"SHA256Published", store.PortraitFilter{SHA256: "01", PublishedOnly: true}, []string{"pf-p1"}},
+		{"SHA256Unpublished", store.PortraitFilter{SHA256: "02", PublishedOnly: true}, nil},
+		{"PlaceCountsFormerNamesAndBelow", store.PortraitFilter{PlaceID: "pf-new"}, []string{"pf-p1", "pf-p2", "pf-p4", "pf-p5"}},
 		{"Village", store.PortraitFilter{PlaceID: "pf-village"}, []string{"pf-p1", "pf-p4"}},
-		{"Artist", store.PortraitFilter{Artist: "张画"}, []string{"pf-p1", "pf-p3"}},
+		{"Artist", store.PortraitFilter{Artist: "张画"}, []string{"pf-p1", "pf-p3", "pf-p5"}},
 		{"Event", store.PortraitFilter{EventID: "pf-battle"}, []string{"pf-p1", "pf-p3", "pf-p4"}},
 		{"EventAndArtist", store.PortraitFilter{EventID: "pf-battle", Artist: "张画"}, []string{"pf-p1", "pf-p3"}},
 		{"PlaceAndEvent", store.PortraitFilter{PlaceID: "pf-new", EventID: "pf-battle"}, []string{"pf-p1", "pf-p4"}},
 		{"PlaceAndArtist", store.PortraitFilter{PlaceID: "pf-new", Artist: "李画"}, []string{"pf-p2", "pf-p4"}},
+		{"PlaceAndSHA256", store.PortraitFilter{PlaceID: "pf-new", SHA256: "01"}, []string{"pf-p1", "pf-p5"}},
 		{"PublishedOnly", store.PortraitFilter{PublishedOnly: true}, []string{"pf-p1", "pf-p3", "pf-p4"}},
 		{"PublishedOnlyAndPlace", store.PortraitFilter{PlaceID: "pf-new", PublishedOnly: true}, []string{"pf-p1", "pf-p4"}},
 		{"NoMatch", store.PortraitFilter{Artist: "无名"}, nil},
