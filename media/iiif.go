@@ -356,7 +356,12 @@ func (s *Service) source(ctx context.Context, sha string, info Info, crop image.
 		return sourceImage{}, err
 	}
 	defer s.release()
-	img, err := imaging.Open(s.originalPath(sha), imaging.AutoOrientation(true))
+	f, err := os.Open(s.originalPath(sha))
+	if err != nil {
+		return sourceImage{}, fmt.Errorf("iiif: %w", err)
+	}
+	defer f.Close()
+	img, _, err := decodeImage(f)
 	if err != nil {
 		return sourceImage{}, fmt.Errorf("iiif: %w", err)
 	}

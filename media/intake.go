@@ -53,6 +53,9 @@ type Info struct {
 	Bytes       int64  `json:"bytes"`
 	Placeholder string `json:"placeholder"`
 	Derivatives []Size `json:"derivatives"`
+	// Colour records a colour conversion made at decode ("Adobe RGB
+	// (1998) → sRGB"), or why an embedded profile was left alone.
+	Colour string `json:"colour,omitempty"`
 }
 
 // Size is one derivative's pixel size.
@@ -191,12 +194,12 @@ func (s *Service) render(src io.ReadSeeker, sha, mime string, n int64) (Info, []
 	if _, err := src.Seek(0, io.SeekStart); err != nil {
 		return Info{}, nil, err
 	}
-	img, err := imaging.Decode(src, imaging.AutoOrientation(true))
+	img, colour, err := decodeImage(src)
 	if err != nil {
 		return Info{}, nil, fmt.Errorf("%w: %v", ErrBadImage, err)
 	}
 	b := img.Bounds()
-	info := Info{SHA256: sha, Mime: mime, Width: b.Dx(), Height: b.Dy(), Bytes: n}
+	info := Info{SHA256: sha, Mime: mime, Width: b.Dx(), Height: b.Dy(), Bytes: n, Colour: colour}
 	var out []derivative
 	for _, w := range DerivativeWidths(info.Width) {
 		d := img
@@ -219,6 +222,22 @@ func (s *Service) render(src io.ReadSeeker, sha, mime string, n int64) (Info, []
 	}
 	info.Placeholder = "data:image/jpeg;base64," + base64.StdEncoding.EncodeToString(data)
 	return info, out, nil
+}
+
+// decodeImage decodes an image file with its EXIF orientation applied and
+// its colours converted to sRGB where an embedded profile says they are
+// in another space; colour says what was done ("" for nothing).
+func decodeImage(r io.ReadSeeker) (img image.Image, colour string, err error) {
+	icc := readICC(r)
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, "", err
+	}
+	img, err = imaging.Decode(r, imaging.AutoOrientation(true))
+	if err != nil {
+		return nil, "", err
+	}
+	img, colour = toSRGBFrom(icc, img)
+	return img, colour, nil
 }
 
 // derivativeWidths lists the widths to make for an image w pixels wide:
