@@ -37,6 +37,8 @@ type ingestOptions struct {
 	json   bool
 	// For portraits: the manifest, and the exhibit the rows hang in.
 	manifest, exhibit, title, titleEN string
+	// For gedcom: the tree's name in stable ids (default: from the file).
+	tree string
 }
 
 // ingestSubcommand runs one kind of import on its files.
@@ -49,6 +51,7 @@ var ingestSubcommands = map[string]ingestSubcommand{
 	"martyrs":   ingestMartyrs,
 	"records":   ingestRecords,
 	"portraits": ingestPortraits,
+	"gedcom":    ingestGEDCOM,
 }
 
 func ingestFlags(fs *flag.FlagSet) func(context.Context, *runEnv) error {
@@ -61,6 +64,7 @@ func ingestFlags(fs *flag.FlagSet) func(context.Context, *runEnv) error {
 	fs.StringVar(&o.exhibit, "exhibit", "", "portraits: hang the portraits, in manifest order, in this exhibit (`ID`) (展览编号)")
 	fs.StringVar(&o.title, "title", "", "portraits: the exhibit's title when it is new (展览名称)")
 	fs.StringVar(&o.titleEN, "title-en", "", "portraits: the exhibit's English title")
+	fs.StringVar(&o.tree, "tree", "", "gedcom: name of the family tree in stable ids (`NAME`; default HEAD.FILE or the file name) (家谱标识)")
 	fs.BoolVar(&o.json, "json", false, "print the summary as JSON on stdout (martyrs, records) (以 JSON 输出汇总)")
 	return func(ctx context.Context, env *runEnv) error {
 		// Flags may also follow the subcommand and the files: the flag

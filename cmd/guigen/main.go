@@ -4,6 +4,9 @@
 //	guigen serve [--demo] [--data DIR] [--addr HOST:PORT]
 //	guigen migrate [--data DIR]
 //	guigen ingest places|martyrs|records [--dry-run] [--strict] [--json] [--data DIR] FILE...
+//	guigen ingest gedcom [--tree NAME] [--dry-run] [--strict] FILE.ged...
+//	guigen export [--format jsonl|gedcom] [--out FILE] [--data DIR]
+//	guigen import [--dry-run] [--strict] FILE.jsonl
 //	guigen reindex [--data DIR]
 //	guigen verify [--data DIR]
 //	guigen version
@@ -72,9 +75,12 @@ func commands() []command {
 		{"serve", "serve the GraphQL API (/graphql, /healthz, /readyz)", "", serveFlags},
 		{"migrate", "open the store, bring its schema up to date, print the schema version", "", migrateFlags},
 		{"ingest", "import files into the store: ingest places|martyrs|records FILE... (导入地名表、英名录、档案)", "places|martyrs|records FILE...", ingestFlags},
+		{"export", "write the store as JSON Lines (backup, for import) or GEDCOM 7: export [--format jsonl|gedcom] [--out FILE] (导出)", "", exportFlags},
+		{"import", "load a JSON Lines export into the store, idempotently: import [--dry-run] [--strict] FILE.jsonl (导入备份)", "FILE.jsonl", importFlags},
 		{"reindex", "rebuild the search index under the data dir from the store (重建搜索索引)", "", reindexFlags},
 		{"verify", "compare the search index with the store; exit 1 when they differ (核对搜索索引)", "", verifyFlags},
 		{"token", "API tokens: token create --role ROLE --name NAME | token revoke ID | token list (令牌)", "create|revoke|list ...", tokenFlags},
+		{"generate", "write a synthetic register CSV for benchmarks: generate --martyrs N --seed S [--places FILE] [--out FILE] (生成模拟英名录)", "", generateFlags},
 		{"version", "print the version", "", func(fs *flag.FlagSet) func(context.Context, *runEnv) error {
 			return func(_ context.Context, env *runEnv) error {
 				fmt.Fprintf(env.stdout, "guigen %s\n%s %s/%s\n", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
