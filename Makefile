@@ -1,8 +1,13 @@
 # Guigen's everyday commands. `make test` is the one CI runs (through .ci/run).
 SHELL := /bin/bash
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# Go 1.27.3, which the go command fetches from the module proxy (about
+# 10 s on a new machine): the machines' own Go 1.26.8 has known
+# vulnerabilities in net/http and crypto/x509 that the server reaches
+# (make vulncheck). Every target builds and tests with it.
+export GOTOOLCHAIN := go1.27.3
 
-.PHONY: demo test test-short lint generate bench neo4j-start neo4j-stop neo4j-status build
+.PHONY: demo test test-short lint vulncheck generate bench mediabench neo4j-start neo4j-stop neo4j-status build
 
 ## demo: run Guigen on the embedded backend with the demo data set
 demo:
@@ -30,6 +35,14 @@ generate:
 ## bench: benchmarks (not tests); results go into bench/README.md by hand
 bench:
 	bash scripts/bench.sh
+
+## mediabench: portrait derivatives vs vipsthumbnail, serving vs nginx (installs them from Debian when missing)
+mediabench:
+	bash bench/mediabench/run.sh
+
+## vulncheck: govulncheck with a database built from golang.org/x/vulndb (fails on reachable vulnerabilities)
+vulncheck:
+	bash scripts/govulncheck.sh
 
 neo4j-start:
 	bash scripts/neo4j-local.sh start

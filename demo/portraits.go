@@ -139,3 +139,8 @@ func mix(a, b color.NRGBA, t float64) color.NRGBA {
 	m := func(x, y uint8) uint8 { return uint8(float64(x)*(1-t) + float64(y)*t) }
 	return color.NRGBA{m(a.R, b.R), m(a.G, b.G), m(a.B, b.B), 255}
 }
+
+// Paint makes one generated painting-like portrait of w×h pixels, the
+// same for the same seed: the demo's images, and test scans for the media
+// benchmark at sizes not worth keeping in the repository.
+func Paint(seed uint64, w, h int) *image.NRGBA { return paint(seed, w, h) }

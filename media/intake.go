@@ -200,22 +200,31 @@ func (s *Service) render(src io.ReadSeeker, sha, mime string, n int64) (Info, []
 	}
 	b := img.Bounds()
 	info := Info{SHA256: sha, Mime: mime, Width: b.Dx(), Height: b.Dy(), Bytes: n, Colour: colour}
-	var out []derivative
-	for _, w := range DerivativeWidths(info.Width) {
-		d := img
-		if w != info.Width {
-			d = imaging.Resize(img, w, 0, imaging.Lanczos)
+	// Largest first, each width resized from the one before it: only the
+	// first pass reads the whole scan, which on a 48 MP original is most
+	// of the work, and the steps (2048→1280→640→…) are small enough that
+	// Lanczos loses nothing visible.
+	widths := DerivativeWidths(info.Width)
+	out := make([]derivative, len(widths))
+	info.Derivatives = make([]Size, len(widths))
+	prev := img
+	for i := len(widths) - 1; i >= 0; i-- {
+		w := widths[i]
+		d := prev
+		if w != prev.Bounds().Dx() {
+			d = imaging.Resize(prev, w, 0, imaging.Lanczos)
 		}
 		data, err := encodeJPEG(d, 85)
 		if err != nil {
 			return Info{}, nil, err
 		}
-		out = append(out, derivative{fmt.Sprintf("w%d.jpg", w), data})
-		info.Derivatives = append(info.Derivatives, Size{d.Bounds().Dx(), d.Bounds().Dy()})
+		out[i] = derivative{fmt.Sprintf("w%d.jpg", w), data}
+		info.Derivatives[i] = Size{d.Bounds().Dx(), d.Bounds().Dy()}
+		prev = d
 	}
 	// The placeholder is a tiny JPEG inlined as a data URI: any browser
 	// shows it at once, with no decoder to ship.
-	tiny := imaging.Resize(img, 16, 0, imaging.Box)
+	tiny := imaging.Resize(prev, 16, 0, imaging.Box)
 	data, err := encodeJPEG(tiny, 40)
 	if err != nil {
 		return Info{}, nil, err

@@ -3,6 +3,8 @@ package main
 import (
 	"flag"
 	"os"
+
+	"github.com/guigen/guigen/httplimit"
 )
 
 // config is where the store lives and where to listen. Flags win over
@@ -12,6 +14,8 @@ type config struct {
 	DataDir string
 	Addr    string
 	Neo4j   neo4jConfig
+	// Limits on the GraphQL endpoint (serve only).
+	Limits httplimit.Config
 }
 
 type neo4jConfig struct {

@@ -15,6 +15,7 @@ import (
 	"github.com/guigen/guigen/demo"
 	"github.com/guigen/guigen/graph"
 	"github.com/guigen/guigen/graph/graphiql"
+	"github.com/guigen/guigen/httplimit"
 	"github.com/guigen/guigen/store"
 )
 
@@ -30,6 +31,9 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, *runEnv) error {
 	storeFlags(fs, &cfg)
 	fs.StringVar(&cfg.Addr, "addr", envOr("GUIGEN_ADDR", defaultAddr), "listen address (`HOST:PORT`; env GUIGEN_ADDR)")
 	withDemo := fs.Bool("demo", false, "load the demo data set into an empty store")
+	fs.IntVar(&cfg.Limits.MaxInFlight, "max-inflight", httplimit.DefaultMaxInFlight, "GraphQL requests served at once; more wait briefly, then get 503 (同时处理的请求数)")
+	fs.Float64Var(&cfg.Limits.PublicRate, "rate-public", httplimit.DefaultPublicRate, "GraphQL requests per second per address without a token; beyond it 429 (每个地址每秒请求数)")
+	fs.Float64Var(&cfg.Limits.TokenRate, "rate-token", httplimit.DefaultTokenRate, "GraphQL requests per second per token (每个令牌每秒请求数)")
 	return func(ctx context.Context, env *runEnv) error {
 		return serve(ctx, cfg, *withDemo, env.log)
 	}
@@ -70,7 +74,7 @@ func serve(ctx context.Context, cfg config, withDemo bool, log *slog.Logger) err
 		return fmt.Errorf("无法监听 %s / cannot listen on %s: %v", cfg.Addr, cfg.Addr, err)
 	}
 	srv := &http.Server{
-		Handler:           withMedia(newMux(s, log, gopts...), ms, s),
+		Handler:           httplimit.New(cfg.Limits).Only(withMedia(newMux(s, log, gopts...), ms, s), "/graphql"),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
