@@ -21,13 +21,16 @@ import (
 // martyrSummary is what a register import did; it is also the --json
 // output.
 type martyrSummary struct {
-	Files    int `json:"files"`
-	Rows     int `json:"rows"`
-	Good     int `json:"good"`
-	Rejected int `json:"rejected"`
-	Written  int `json:"written"`
-	Batches  int `json:"batches"`
-	Resolved int `json:"hometownsResolved"`
+	// Kind is what was imported (martyrs, records, portraits): the
+	// hometown and duplicate lines concern martyrs only.
+	Kind     string `json:"kind"`
+	Files    int    `json:"files"`
+	Rows     int    `json:"rows"`
+	Good     int    `json:"good"`
+	Rejected int    `json:"rejected"`
+	Written  int    `json:"written"`
+	Batches  int    `json:"batches"`
+	Resolved int    `json:"hometownsResolved"`
 	// Duplicates counts rows linked to a possible duplicate.
 	Duplicates int      `json:"possibleDuplicates"`
 	DryRun     bool     `json:"dryRun"`
@@ -50,7 +53,7 @@ type martyrSummary struct {
 // anything.
 func ingestMartyrs(ctx context.Context, o ingestOptions, paths []string, env *runEnv) error {
 	start := time.Now()
-	sum := martyrSummary{DryRun: o.dryRun, Strict: o.strict}
+	sum := martyrSummary{Kind: "martyrs", DryRun: o.dryRun, Strict: o.strict}
 	if o.strict {
 		check := o
 		check.dryRun = true
@@ -392,8 +395,10 @@ func printMartyrSummary(env *runEnv, sum martyrSummary, o ingestOptions) {
 		fmt.Fprintf(w, "试运行，未写入 / dry run, nothing written\n")
 	default:
 		fmt.Fprintf(w, "写入 / written:          %d（%d 批 / batches；相同记录不重写 / identical records are left as they are）\n", sum.Written, sum.Batches)
-		fmt.Fprintf(w, "籍贯已解析 / hometowns resolved: %d\n", sum.Resolved)
-		fmt.Fprintf(w, "疑似重复（已标记待审，未合并） / possible duplicates (linked for review, not merged): %d\n", sum.Duplicates)
+		if sum.Kind == "martyrs" {
+			fmt.Fprintf(w, "籍贯已解析 / hometowns resolved: %d\n", sum.Resolved)
+			fmt.Fprintf(w, "疑似重复（已标记待审，未合并） / possible duplicates (linked for review, not merged): %d\n", sum.Duplicates)
+		}
 	}
 	for _, u := range sum.Unknown {
 		fmt.Fprintf(w, "未识别的列（已保存） / unknown column (kept): %s\n", u)

@@ -93,7 +93,7 @@ func ingestPortraits(ctx context.Context, o ingestOptions, paths []string, env *
 			rowErr(r, "文件/file", fmt.Sprintf("%s：%v", r.File, err), "not a usable image")
 		}
 	}
-	sum := martyrSummary{DryRun: o.dryRun, Strict: o.strict, Files: 1, Rows: len(rows)}
+	sum := martyrSummary{Kind: "portraits", DryRun: o.dryRun, Strict: o.strict, Files: 1, Rows: len(rows)}
 	var good []ingest.PortraitRow
 	var bad []ingest.PortraitRow
 	for _, r := range rows {

@@ -29,7 +29,7 @@ func ingestRecords(ctx context.Context, o ingestOptions, paths []string, env *ru
 		}
 		defer closeStore(s, env.log)
 	}
-	sum := martyrSummary{DryRun: o.dryRun, Strict: o.strict}
+	sum := martyrSummary{Kind: "records", DryRun: o.dryRun, Strict: o.strict}
 	// --strict checks every line first, without the store: references
 	// are checked by Apply, which then fails the whole batch.
 	passes := []bool{false}
@@ -48,7 +48,7 @@ func ingestRecords(ctx context.Context, o ingestOptions, paths []string, env *ru
 			}
 		}
 		if check {
-			sum = martyrSummary{DryRun: o.dryRun, Strict: o.strict}
+			sum = martyrSummary{Kind: "records", DryRun: o.dryRun, Strict: o.strict}
 		}
 	}
 	sum.Elapsed = time.Since(start).Seconds()
