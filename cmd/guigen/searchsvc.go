@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -65,6 +67,12 @@ func startSearch(ctx context.Context, dataDir string, s store.Store, log *slog.L
 	ix, err := search.Open(dir, opts...)
 	if errors.Is(err, search.ErrStale) {
 		log.Warn("搜索索引版本不符，正在重建 / the search index was built by another version; rebuilding", "dir", dir)
+		if _, rerr := search.Rebuild(ctx, s, dir, search.WithLogger(log)); rerr != nil {
+			return nil, fmt.Errorf("rebuild search index %s: %w", dir, rerr)
+		}
+		ix, err = search.Open(dir, opts...)
+	}
+	if err != nil && moveAsideCorrupt(dir, err, log) {
 		if _, rerr := search.Rebuild(ctx, s, dir, search.WithLogger(log)); rerr != nil {
 			return nil, fmt.Errorf("rebuild search index %s: %w", dir, rerr)
 		}
@@ -210,4 +218,27 @@ func (svc *searchService) Close() {
 		}
 		svc.closeStories()
 	})
+}
+
+// moveAsideCorrupt handles an index that exists but cannot be opened —
+// truncated or overwritten files, a half-deleted directory: the index is
+// derived from the store, so it is moved aside (kept, for a person to
+// look at) and the caller rebuilds it. A permission problem is not
+// corruption and is left for the operator. It reports whether the caller
+// should rebuild.
+func moveAsideCorrupt(dir string, err error, log *slog.Logger) bool {
+	if errors.Is(err, fs.ErrPermission) {
+		return false
+	}
+	if _, statErr := os.Stat(dir); statErr != nil {
+		return false
+	}
+	aside := fmt.Sprintf("%s.corrupt-%s", dir, time.Now().UTC().Format("20060102T150405"))
+	if rerr := os.Rename(dir, aside); rerr != nil {
+		log.Error("无法移开损坏的索引 / cannot move the corrupt index aside", "dir", dir, "err", rerr)
+		return false
+	}
+	log.Error("索引已损坏：已移到一旁，正从数据库重建 / the index is corrupt: moved aside, rebuilding from the store",
+		"dir", dir, "aside", aside, "err", err)
+	return true
 }

@@ -27,6 +27,9 @@ func (svc *searchService) openStories(ctx context.Context, dataDir string) {
 			x, err = search.OpenStories(dir)
 		}
 	}
+	if err != nil && moveAsideCorrupt(dir, err, svc.log) {
+		x, err = search.OpenStories(dir) // empty; the sync fills it from the store
+	}
 	if err != nil {
 		svc.log.Error("无法打开故事索引，故事搜索不可用 / cannot open the story index; story search is off", "dir", dir, "err", err)
 		return
