@@ -203,14 +203,15 @@ func OpenMartyrs(path string, resolve HometownResolver) (*MartyrsFile, error) {
 	cr.ReuseRecord = false
 	f.next = func() ([]string, int, error) {
 		rec, err := cr.Read()
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			// FieldPos would panic here: a failed Read leaves no record.
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				return nil, pe.StartLine, err
 			}
-			return nil, line, err
+			return nil, 0, err
 		}
+		line, _ := cr.FieldPos(0)
 		return rec, line, nil
 	}
 	if err := f.readHeader(); err != nil {
