@@ -60,6 +60,10 @@ var accessTable = []accessRow{
 	{field: "Query.nodes", who: everyone, op: `{ nodes(ids: ["m-gao"]) { id } }`},
 	{field: "Query.portraits", who: everyone, op: `{ portraits(first: 2) { totalCount } }`},
 	{field: "Query.exhibits", who: everyone, op: `{ exhibits(first: 2) { totalCount } }`},
+	// Published works are open to all; drafts only to curators and
+	// admins (null for everyone else, as if there were none).
+	{field: "Query.exhibit", who: everyone, op: `{ exhibit(id: "none") { id } }`},
+	{field: "Query.portrait", who: everyone, op: `{ portrait(id: "none") { id } }`},
 	{field: "Query.story", who: everyone, op: `{ story(id: "none") { id } }`},
 	{field: "Query.stories", who: everyone, op: `{ stories(first: 2) { totalCount } }`},
 	{field: "Query.searchMartyrs", who: everyone, op: `{ searchMartyrs(name: "高喜娃") { total } }`},

@@ -173,7 +173,25 @@ func testExhibitOrder(t *testing.T, c *client.Client, want []string) {
 	if !slices.Equal(got, want) {
 		t.Errorf("exhibit portraits %v, want curated order %v", got, want)
 	}
-	data, errs := rawPost(t, c, `{ exhibits { totalCount edges { node { title portraits(first: 1) { totalCount edges { node { id } } } } } } }`)
+	// exhibit(id) gives the same curated order; portrait(id) hides drafts
+	// from those who may not see them.
+	data, errs := rawPost(t, c, `query($id: ID!) { exhibit(id: $id) { id portraits(first: 10) { edges { node { id } } } } }`,
+		client.Var("id", storetest.Exhibit2022))
+	var byID []string
+	for _, e := range dig(data, "exhibit", "portraits", "edges").([]any) {
+		byID = append(byID, dig(e, "node", "id").(string))
+	}
+	if len(errs) > 0 || !slices.Equal(byID, want) {
+		t.Errorf("exhibit(id) portraits %v %+v, want %v", byID, errs, want)
+	}
+	for _, id := range []string{storetest.PortraitWang1, storetest.PortraitWang2} {
+		data, errs := rawPost(t, c, `query($id: ID!) { portrait(id: $id) { id } }`, client.Var("id", id))
+		visible := dig(data, "portrait") != nil
+		if len(errs) > 0 || visible != slices.Contains(want, id) {
+			t.Errorf("portrait(%s): visible %v %+v, want %v", id, visible, errs, slices.Contains(want, id))
+		}
+	}
+	data, errs = rawPost(t, c, `{ exhibits { totalCount edges { node { title portraits(first: 1) { totalCount edges { node { id } } } } } } }`)
 	if len(errs) > 0 || dig(data, "exhibits", "edges", 0, "node", "portraits", "edges", 0, "node", "id") != want[0] {
 		t.Errorf("exhibits: %v %+v", data, errs)
 	}

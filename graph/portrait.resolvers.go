@@ -218,6 +218,22 @@ func (r *queryResolver) Exhibits(ctx context.Context, first *int, after *string)
 	return exhibitConnection(p), nil
 }
 
+func (r *queryResolver) Exhibit(ctx context.Context, id string) (*store.Exhibit, error) {
+	e, err := loadOne(ctx, r.loadersFor(ctx).exhibits, id)
+	if err != nil || e == nil || e.Published || seesUnpublished(ctx) {
+		return e, err
+	}
+	return nil, nil // a draft is not there for the public
+}
+
+func (r *queryResolver) Portrait(ctx context.Context, id string) (*store.Portrait, error) {
+	p, err := loadOne(ctx, r.loadersFor(ctx).portraits, id)
+	if err != nil || p == nil || p.Published || seesUnpublished(ctx) {
+		return p, err
+	}
+	return nil, nil
+}
+
 func (r *Resolver) Exhibit() generated.ExhibitResolver { return &exhibitResolver{r} }
 
 func (r *Resolver) Portrait() generated.PortraitResolver { return &portraitResolver{r} }

@@ -474,6 +474,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Cemeteries     func(childComplexity int, first *int, after *string) int
 		Events         func(childComplexity int, first *int, after *string) int
+		Exhibit        func(childComplexity int, id string) int
 		Exhibits       func(childComplexity int, first *int, after *string) int
 		Lead           func(childComplexity int, id string) int
 		Leads          func(childComplexity int, filter *model.LeadFilter, first *int, after *string) int
@@ -482,6 +483,7 @@ type ComplexityRoot struct {
 		Node           func(childComplexity int, id string) int
 		Nodes          func(childComplexity int, ids []string) int
 		Person         func(childComplexity int, id string) int
+		Portrait       func(childComplexity int, id string) int
 		Portraits      func(childComplexity int, filter *model.PortraitFilter, first *int, after *string) int
 		SearchMartyrs  func(childComplexity int, name string, hometown *string, birthYear *int, unit *string, first *int) int
 		SearchPlaces   func(childComplexity int, query string, first *int) int
@@ -780,6 +782,8 @@ type QueryResolver interface {
 	Person(ctx context.Context, id string) (*store.Person, error)
 	Portraits(ctx context.Context, filter *model.PortraitFilter, first *int, after *string) (*model.PortraitConnection, error)
 	Exhibits(ctx context.Context, first *int, after *string) (*model.ExhibitConnection, error)
+	Exhibit(ctx context.Context, id string) (*store.Exhibit, error)
+	Portrait(ctx context.Context, id string) (*store.Portrait, error)
 	SearchMartyrs(ctx context.Context, name string, hometown *string, birthYear *int, unit *string, first *int) (*model.MartyrSearchResult, error)
 	SearchPlaces(ctx context.Context, query string, first *int) ([]model.PlaceMatch, error)
 	Story(ctx context.Context, id string) (*store.Story, error)
@@ -2530,6 +2534,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Events(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.exhibit":
+		if e.ComplexityRoot.Query.Exhibit == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exhibit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Exhibit(childComplexity, args["id"].(string)), true
 	case "Query.exhibits":
 		if e.ComplexityRoot.Query.Exhibits == nil {
 			break
@@ -2619,6 +2634,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Person(childComplexity, args["id"].(string)), true
+	case "Query.portrait":
+		if e.ComplexityRoot.Query.Portrait == nil {
+			break
+		}
+
+		args, err := ec.field_Query_portrait_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Portrait(childComplexity, args["id"].(string)), true
 	case "Query.portraits":
 		if e.ComplexityRoot.Query.Portraits == nil {
 			break
@@ -3796,6 +3822,14 @@ type PlaceEdge {
   portraits(filter: PortraitFilter, first: Int, after: String): PortraitConnection!
   """Exhibits in id order."""
   exhibits(first: Int, after: String): ExhibitConnection!
+  """
+  An exhibit by id, with its portraits in curated order; null when there
+  is none, or when it is not published and the caller is not a curator or
+  an admin.
+  """
+  exhibit(id: ID!): Exhibit
+  """A portrait by id; null when there is none or it is not yet published (curators and admins see drafts)."""
+  portrait(id: ID!): Portrait
 }
 
 input PortraitFilter {
@@ -5664,6 +5698,20 @@ func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_exhibit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_exhibits_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5811,6 +5859,20 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 }
 
 func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_portrait_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -13744,6 +13806,94 @@ func (ec *executionContext) fieldContext_Query_exhibits(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_exhibit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exhibit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Exhibit(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Exhibit) graphql.Marshaler {
+			return ec.marshalOExhibit2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐExhibit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exhibit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Exhibit(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exhibit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_portrait(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_portrait(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Portrait(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Portrait) graphql.Marshaler {
+			return ec.marshalOPortrait2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPortrait(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_portrait(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Portrait(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_portrait_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_searchMartyrs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20165,6 +20315,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_exhibits(ctx, field)
 				})
+		case "exhibit":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exhibit(ctx, field)
+				})
+		case "portrait":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_portrait(ctx, field)
+				})
 		case "searchMartyrs":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -22714,6 +22876,13 @@ func (ec *executionContext) marshalOCemetery2ᚖgithubᚗcomᚋguigenᚋguigen�
 	return ec._Cemetery(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOExhibit2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐExhibit(ctx context.Context, sel ast.SelectionSet, v *store.Exhibit) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Exhibit(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -22967,6 +23136,13 @@ func (ec *executionContext) marshalOPlace2ᚖgithubᚗcomᚋguigenᚋguigenᚋst
 		return graphql.Null
 	}
 	return ec._Place(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPortrait2ᚖgithubᚗcomᚋguigenᚋguigenᚋstoreᚐPortrait(ctx context.Context, sel ast.SelectionSet, v *store.Portrait) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Portrait(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPortraitFilter2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐPortraitFilter(ctx context.Context, v any) (*model.PortraitFilter, error) {
