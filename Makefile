@@ -7,7 +7,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # (make vulncheck). Every target builds and tests with it.
 export GOTOOLCHAIN := go1.27.3
 
-.PHONY: demo test test-short lint vulncheck generate bench mediabench neo4j-start neo4j-stop neo4j-status build
+.PHONY: web web-test demo test test-short lint vulncheck generate bench mediabench neo4j-start neo4j-stop neo4j-status build
 
 ## demo: run Guigen on the embedded backend with the demo data set
 demo:
@@ -50,3 +50,13 @@ neo4j-stop:
 	bash scripts/neo4j-local.sh stop
 neo4j-status:
 	bash scripts/neo4j-local.sh status
+
+## web: build the browser UI (web/src -> web/dist, embedded in the binary; commit web/dist)
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
+
+## web-test: committed web/dist matches its sources, unit tests (vitest), browser tests (chromium)
+web-test:
+	bash web/check-build.sh
+	cd web && npm test
+	cd web && node e2e/run.mjs

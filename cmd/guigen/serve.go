@@ -17,6 +17,7 @@ import (
 	"github.com/guigen/guigen/graph/graphiql"
 	"github.com/guigen/guigen/httplimit"
 	"github.com/guigen/guigen/store"
+	"github.com/guigen/guigen/web"
 )
 
 const (
@@ -138,6 +139,9 @@ func newMux(s store.Store, log *slog.Logger, opts ...graph.Option) http.Handler 
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.Handle("GET /readyz", readiness(s, log))
+	// The browser UI (web/): every other path, so that client routes such
+	// as /martyr/m-0001 load the app; more specific patterns win.
+	mux.Handle("/", web.Handler())
 	return mux
 }
 
