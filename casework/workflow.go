@@ -53,6 +53,19 @@ var edges = map[store.LeadState][]store.LeadState{
 // Next lists the states a lead in state s may move to.
 func Next(s store.LeadState) []store.LeadState { return slices.Clone(edges[s]) }
 
+// MovesFor lists the moves of Next that u's role permits on l: what a
+// lead board offers. The second-person rule for CONFIRMED needs the
+// trail and is checked when the move is made.
+func MovesFor(u auth.User, l store.Lead) []store.LeadState {
+	var out []store.LeadState
+	for _, to := range edges[l.State] {
+		if mayMove(u, l, to) == nil {
+			out = append(out, to)
+		}
+	}
+	return out
+}
+
 // Allowed reports whether the workflow has the edge from→to.
 func Allowed(from, to store.LeadState) bool { return slices.Contains(edges[from], to) }
 

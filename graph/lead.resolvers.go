@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/guigen/guigen/auth"
 	"github.com/guigen/guigen/casework"
 	"github.com/guigen/guigen/graph/generated"
 	"github.com/guigen/guigen/graph/model"
@@ -54,6 +55,10 @@ func (r *leadResolver) Version(ctx context.Context, obj *store.Lead) (int, error
 
 func (r *leadResolver) Next(ctx context.Context, obj *store.Lead) ([]store.LeadState, error) {
 	return casework.Next(obj.State), nil
+}
+
+func (r *leadResolver) AllowedMoves(ctx context.Context, obj *store.Lead) ([]store.LeadState, error) {
+	return casework.MovesFor(auth.UserFrom(ctx), *obj), nil
 }
 
 func (r *leadResolver) Events(ctx context.Context, obj *store.Lead) ([]store.LeadEvent, error) {

@@ -777,3 +777,49 @@ func TestSuggestMartyrs(t *testing.T) {
 	}
 	e.refused(t, "王志愿", q, map[string]any{"c": map[string]any{"name": ""}}, graph.CodeBadUserInput)
 }
+
+// allowedMoves offers each role the moves it may make: the bureau every
+// move of the workflow, the assigned volunteer the working moves, anyone
+// else none.
+func TestAllowedMoves(t *testing.T) {
+	e := newEnv(t, backends()[0].open(t))
+	var l leadOut
+	e.ok(t, "赵经办", qCreate, map[string]any{"in": map[string]any{"martyrId": "m-gao", "assignee": "王志愿"}}, "createLead", &l)
+	e.move(t, "赵经办", l.ID, "TRIAGED", nil)
+	const q = `query($id: ID!) { lead(id: $id) { next allowedMoves } }`
+	var all struct{ Next, AllowedMoves []string }
+	e.ok(t, "赵经办", q, map[string]any{"id": l.ID}, "lead", &all)
+	if len(all.Next) < 2 || !slices.Equal(all.AllowedMoves, all.Next) {
+		t.Fatalf("caseworker: next %v, allowed %v; want all of next", all.Next, all.AllowedMoves)
+	}
+	for _, c := range []struct {
+		user string
+		want []string
+	}{
+		{"钱经办", all.Next},
+		{"王志愿", []string{"INVESTIGATING"}}, // assigned: the working move from TRIAGED
+		{"李志愿", nil},                        // not assigned
+	} {
+		var got struct{ AllowedMoves []string }
+		e.ok(t, c.user, q, map[string]any{"id": l.ID}, "lead", &got)
+		if !slices.Equal(got.AllowedMoves, c.want) && !(len(got.AllowedMoves) == 0 && len(c.want) == 0) {
+			t.Errorf("%s: allowedMoves %v, want %v", c.user, got.AllowedMoves, c.want)
+		}
+	}
+}
+
+func TestViewer(t *testing.T) {
+	e := newEnv(t, backends()[0].open(t))
+	for _, c := range []struct{ user, name, role string }{
+		{"", "", "public"}, {"赵经办", "赵经办", "caseworker"}, {"王志愿", "王志愿", "volunteer"}, {"周策展", "周策展", "curator"},
+	} {
+		var v struct {
+			Name *string
+			Role string
+		}
+		e.ok(t, c.user, `{ viewer { name role } }`, nil, "viewer", &v)
+		if v.Role != c.role || (c.name == "" && v.Name != nil) || (c.name != "" && (v.Name == nil || *v.Name != c.name)) {
+			t.Errorf("%q: viewer %+v, want %s %s", c.user, v, c.name, c.role)
+		}
+	}
+}

@@ -221,19 +221,20 @@ type ComplexityRoot struct {
 	}
 
 	Lead struct {
-		Assignee  func(childComplexity int) int
-		CreatedAt func(childComplexity int) int
-		CreatedBy func(childComplexity int) int
-		Events    func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Martyr    func(childComplexity int) int
-		Next      func(childComplexity int) int
-		People    func(childComplexity int) int
-		Source    func(childComplexity int) int
-		State     func(childComplexity int) int
-		Summary   func(childComplexity int) int
-		UpdatedAt func(childComplexity int) int
-		Version   func(childComplexity int) int
+		AllowedMoves func(childComplexity int) int
+		Assignee     func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		CreatedBy    func(childComplexity int) int
+		Events       func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Martyr       func(childComplexity int) int
+		Next         func(childComplexity int) int
+		People       func(childComplexity int) int
+		Source       func(childComplexity int) int
+		State        func(childComplexity int) int
+		Summary      func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		Version      func(childComplexity int) int
 	}
 
 	LeadChange struct {
@@ -492,6 +493,7 @@ type ComplexityRoot struct {
 		Story          func(childComplexity int, id string) int
 		SuggestMartyrs func(childComplexity int, claim model.FamilyClaimInput) int
 		Units          func(childComplexity int, first *int, after *string) int
+		Viewer         func(childComplexity int) int
 	}
 
 	Story struct {
@@ -585,6 +587,11 @@ type ComplexityRoot struct {
 		Unit func(childComplexity int) int
 		Year func(childComplexity int) int
 	}
+
+	Viewer struct {
+		Name func(childComplexity int) int
+		Role func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -665,6 +672,7 @@ type LeadResolver interface {
 	UpdatedAt(ctx context.Context, obj *store.Lead) (string, error)
 	Version(ctx context.Context, obj *store.Lead) (int, error)
 	Next(ctx context.Context, obj *store.Lead) ([]store.LeadState, error)
+	AllowedMoves(ctx context.Context, obj *store.Lead) ([]store.LeadState, error)
 	Events(ctx context.Context, obj *store.Lead) ([]store.LeadEvent, error)
 }
 type LeadEventResolver interface {
@@ -789,6 +797,7 @@ type QueryResolver interface {
 	Story(ctx context.Context, id string) (*store.Story, error)
 	Stories(ctx context.Context, first *int, after *string) (*model.StoryConnection, error)
 	SearchStories(ctx context.Context, query string, first *int, after *string, place *string, year *int, unit *string) (*model.StorySearchResult, error)
+	Viewer(ctx context.Context) (*model.Viewer, error)
 }
 type StoryResolver interface {
 	Author(ctx context.Context, obj *store.Story) (*string, error)
@@ -1432,6 +1441,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Kinship.Status(childComplexity), true
 
+	case "Lead.allowedMoves":
+		if e.ComplexityRoot.Lead.AllowedMoves == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.AllowedMoves(childComplexity), true
 	case "Lead.assignee":
 		if e.ComplexityRoot.Lead.Assignee == nil {
 			break
@@ -2733,6 +2748,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Units(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.viewer":
+		if e.ComplexityRoot.Query.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
 	case "Story.author":
 		if e.ComplexityRoot.Story.Author == nil {
@@ -3058,6 +3079,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnitSuccession.Year(childComplexity), true
 
+	case "Viewer.name":
+		if e.ComplexityRoot.Viewer.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Name(childComplexity), true
+	case "Viewer.role":
+		if e.ComplexityRoot.Viewer.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Role(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -3289,6 +3323,12 @@ type Lead implements Node {
   version: Int!
   """The states this lead may move to next."""
   next: [LeadState!]!
+  """
+  Of next, the moves the caller's role may make on this lead (a volunteer
+  only on a lead assigned to them). CONFIRMED still needs a second person,
+  which the move itself checks.
+  """
+  allowedMoves: [LeadState!]!
   """The audit trail: every move, oldest first; never edited."""
   events: [LeadEvent!]!
 }
@@ -4191,6 +4231,21 @@ type StoryFacetValue {
   count: Int!
 }
 `, BuiltIn: false},
+	{Name: "../schema/viewer.graphqls", Input: `extend type Query {
+  """
+  Who the request speaks as: the token's holder and role, or the public
+  without a token. A client shows it and offers what the role may do.
+  """
+  viewer: Viewer!
+}
+
+type Viewer {
+  """The name the token was issued to; null for the public."""
+  name: String
+  """public, journalist, volunteer, caseworker, curator or admin."""
+  role: String!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -4544,6 +4599,8 @@ func (ec *executionContext) childFields_Lead(ctx context.Context, field graphql.
 		return ec.fieldContext_Lead_version(ctx, field)
 	case "next":
 		return ec.fieldContext_Lead_next(ctx, field)
+	case "allowedMoves":
+		return ec.fieldContext_Lead_allowedMoves(ctx, field)
 	case "events":
 		return ec.fieldContext_Lead_events(ctx, field)
 	}
@@ -5180,6 +5237,16 @@ func (ec *executionContext) childFields_UnitSuccession(ctx context.Context, fiel
 		return ec.fieldContext_UnitSuccession_note(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UnitSuccession", field.Name)
+}
+
+func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Viewer_name(ctx, field)
+	case "role":
+		return ec.fieldContext_Viewer_role(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9015,6 +9082,29 @@ func (ec *executionContext) _Lead_next(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Lead_next(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, true, true, "LeadState")
+}
+
+func (ec *executionContext) _Lead_allowedMoves(ctx context.Context, field graphql.CollectedField, obj *store.Lead) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_allowedMoves(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Lead().AllowedMoves(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.LeadState) graphql.Marshaler {
+			return ec.marshalNLeadState2ᚕgithubᚗcomᚋguigenᚋguigenᚋstoreᚐLeadStateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_allowedMoves(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Lead", field, true, true, "LeadState")
 }
 
@@ -14114,6 +14204,38 @@ func (ec *executionContext) fieldContext_Query_searchStories(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_viewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Viewer(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
+			return ec.marshalNViewer2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐViewer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Viewer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15587,6 +15709,52 @@ func (ec *executionContext) _UnitSuccession_note(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_UnitSuccession_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnitSuccession", field, true, true, "String")
+}
+
+func (ec *executionContext) _Viewer_name(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -18579,6 +18747,12 @@ func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Lead_next(ctx, field, obj)
 				})
+		case "allowedMoves":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Lead_allowedMoves(ctx, field, obj)
+				})
 		case "events":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -20357,6 +20531,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_searchStories(ctx, field)
 				})
+		case "viewer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_viewer(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -21012,6 +21192,44 @@ func (ec *executionContext) _UnitSuccession(ctx context.Context, sel ast.Selecti
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._UnitSuccession_note(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var viewerImplementors = []string{"Viewer"}
+
+func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *model.Viewer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Viewer")
+		case "name":
+			out.Values[i] = ec._Viewer_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._Viewer_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22671,6 +22889,14 @@ func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋg
 		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋguigenᚋguigenᚋgraphᚋmodelᚐViewer(ctx context.Context, sel ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Viewer!")
+		return graphql.Null
+	}
+	return ec._Viewer(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {

@@ -360,6 +360,13 @@ type UnitEdge struct {
 	Node   *store.Unit `json:"node"`
 }
 
+type Viewer struct {
+	// The name the token was issued to; null for the public.
+	Name *string `json:"name,omitempty"`
+	// public, journalist, volunteer, caseworker, curator or admin.
+	Role string `json:"role"`
+}
+
 type AliasKind string
 
 const (

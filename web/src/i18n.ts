@@ -111,7 +111,7 @@ const dict = {
   note: ['备注', 'Note'],
   familyConsent: ['家属已同意公开', 'The family consents to the announcement'],
   moved: ['已更新', 'Updated'],
-  noMoves: ['此线索已无后续状态。', 'No further moves.'],
+  noMoves: ['您的角色在此线索上没有可做的操作。', 'Your role has no moves to make on this lead.'],
   storiesTitle: ['故事检索', 'Search stories'],
   storiesHelp: ['全文检索已发表的故事；繁简通查（張/张）。', 'Full text over published stories; traditional and simplified match.'],
   allStories: ['全部故事', 'All stories'],

@@ -183,7 +183,7 @@ export function LeadBoardPage() {
 }
 
 const QL = `query Lead($id: ID!) { lead(id: $id) {
-  id state source summary assignee createdBy createdAt updatedAt version next
+  id state source summary assignee createdBy createdAt updatedAt version next allowedMoves
   martyr { id name hometownText records(first: 50) { edges { node { id title kind } } } }
   people { id name living hometownText personal { phone address idNumber } }
   events { seq kind actor at from to assignee note evidence }
@@ -204,6 +204,8 @@ interface Lead {
   updatedAt: string;
   version: number;
   next: string[];
+  // The moves the signed-in role may make (next, filtered by the server).
+  allowedMoves: string[];
   martyr: { id: string; name: string | null; hometownText: string | null; records: { edges: { node: { id: string; title: string; kind: string } }[] } } | null;
   people: { id: string; name: string; living: boolean; hometownText: string | null; personal: { phone: string | null; address: string | null; idNumber: string | null } | null }[];
   events: LeadEvent[];
@@ -348,7 +350,7 @@ export function LeadPage({ id }: { id: string }) {
       </div>
 
       <Section title={t('moves')} id="sec-moves">
-        {lead.next.length === 0 ? (
+        {lead.allowedMoves.length === 0 ? (
           <p class="muted">{t('noMoves')}</p>
         ) : (
           <div class="moves">
@@ -374,13 +376,13 @@ export function LeadPage({ id }: { id: string }) {
                 ))}
               </fieldset>
             )}
-            {lead.next.includes('ANNOUNCED') && (
+            {lead.allowedMoves.includes('ANNOUNCED') && (
               <label class="check">
                 <input type="checkbox" checked={consent} onChange={(e) => setConsent((e.target as HTMLInputElement).checked)} /> {t('familyConsent')}
               </label>
             )}
             <div class="move-buttons">
-              {lead.next.map((s) => (
+              {lead.allowedMoves.map((s) => (
                 <button type="button" class="move" data-to={s} disabled={busy} onClick={() => move(s)}>
                   {t('moveTo')} {leadStateLabel(s, lang)}
                 </button>
