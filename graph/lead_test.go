@@ -798,7 +798,7 @@ func TestAllowedMoves(t *testing.T) {
 	}{
 		{"钱经办", all.Next},
 		{"王志愿", []string{"INVESTIGATING"}}, // assigned: the working move from TRIAGED
-		{"李志愿", nil},                        // not assigned
+		{"李志愿", nil},                       // not assigned
 	} {
 		var got struct{ AllowedMoves []string }
 		e.ok(t, c.user, q, map[string]any{"id": l.ID}, "lead", &got)
