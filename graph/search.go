@@ -73,7 +73,56 @@ func placeText(s string) (string, error) {
 
 // martyrHits joins hits to their martyrs, fetched in one call. A hit whose
 // martyr is gone (deleted since the index last synced) is dropped.
-func (r *Resolver) martyrHits(ctx context.Context, hits []search.Hit) (*model.MartyrSearchResult, error) {
+// filterLimit is how many hits a filtered search asks for before it
+// filters: every hit the search returns at most.
+const filterLimit = search.MaxLimit
+
+// searchFilter keeps the hits a filter argument of searchMartyrs admits.
+type searchFilter struct {
+	diedFrom, diedTo int
+	cemetery         string
+}
+
+func (f searchFilter) on() bool { return f.diedFrom != 0 || f.diedTo != 0 || f.cemetery != "" }
+
+func (f searchFilter) keep(m store.Martyr) bool {
+	if f.cemetery != "" && m.CemeteryID != f.cemetery {
+		return false
+	}
+	if f.diedFrom != 0 || f.diedTo != 0 {
+		lo, hi := m.Died.YearBounds()
+		if lo == 0 || (f.diedFrom != 0 && hi < f.diedFrom) || (f.diedTo != 0 && lo > f.diedTo) {
+			return false
+		}
+	}
+	return true
+}
+
+func hitFilter(diedFrom, diedTo *int, cemetery *string) (searchFilter, error) {
+	var f searchFilter
+	for _, y := range []*int{diedFrom, diedTo} {
+		if y != nil && (*y < 1000 || *y > 3000) {
+			return f, badInput("年份须为四位数 / a year must have four digits, got %d", *y)
+		}
+	}
+	if diedFrom != nil {
+		f.diedFrom = *diedFrom
+	}
+	if diedTo != nil {
+		f.diedTo = *diedTo
+	}
+	if f.diedFrom != 0 && f.diedTo != 0 && f.diedFrom > f.diedTo {
+		return f, badInput("diedFrom %d 晚于 diedTo %d / diedFrom is after diedTo", f.diedFrom, f.diedTo)
+	}
+	if cemetery != nil {
+		f.cemetery = strings.TrimSpace(*cemetery)
+	}
+	return f, nil
+}
+
+// martyrHits joins hits to their martyrs, keeps those f admits and at
+// most n of them.
+func (r *Resolver) martyrHits(ctx context.Context, hits []search.Hit, f searchFilter, n int) (*model.MartyrSearchResult, error) {
 	ids := make([]string, len(hits))
 	for i, h := range hits {
 		ids[i] = h.MartyrID
@@ -88,8 +137,11 @@ func (r *Resolver) martyrHits(ctx context.Context, hits []search.Hit) (*model.Ma
 	out := &model.MartyrSearchResult{Hits: make([]model.MartyrHit, 0, len(hits))}
 	for _, h := range hits {
 		m, ok := ms[h.MartyrID]
-		if !ok {
+		if !ok || !f.keep(m) {
 			continue
+		}
+		if n > 0 && len(out.Hits) == n {
+			break
 		}
 		reasons := make([]model.MatchReason, len(h.Reasons))
 		for i, rs := range h.Reasons {

@@ -11,19 +11,27 @@ import (
 	"github.com/guigen/guigen/graph/model"
 )
 
-func (r *queryResolver) SearchMartyrs(ctx context.Context, name string, hometown *string, birthYear *int, unit *string, first *int) (*model.MartyrSearchResult, error) {
+func (r *queryResolver) SearchMartyrs(ctx context.Context, name string, hometown *string, birthYear *int, unit *string, diedFrom *int, diedTo *int, cemeteryID *string, first *int) (*model.MartyrSearchResult, error) {
 	q, err := martyrQuery(name, hometown, birthYear, unit, first)
+	if err != nil {
+		return nil, err
+	}
+	f, err := hitFilter(diedFrom, diedTo, cemeteryID)
 	if err != nil {
 		return nil, err
 	}
 	if r.Search == nil {
 		return nil, errSearchOff
 	}
+	n := q.Limit
+	if f.on() {
+		q.Limit = filterLimit // filter among the candidates, then cut
+	}
 	hits, err := r.Search.SearchMartyrs(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	return r.martyrHits(ctx, hits)
+	return r.martyrHits(ctx, hits, f, n)
 }
 
 func (r *queryResolver) SearchPlaces(ctx context.Context, query string, first *int) ([]model.PlaceMatch, error) {

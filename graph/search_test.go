@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -318,5 +319,87 @@ func TestSearchNotConfigured(t *testing.T) {
 		if !strings.Contains(errs[0].Message, "搜索") {
 			t.Errorf("%s: message %q does not say search is what is unavailable", q, errs[0].Message)
 		}
+	}
+}
+
+// The death-year and cemetery arguments filter the hits: every hit kept
+// satisfies them, and every candidate that satisfies them is kept.
+func TestSearchMartyrsFilters(t *testing.T) {
+	c, s := newSearchClient(t)
+	const q = `query($name: String!, $from: Int, $to: Int, $cem: ID, $first: Int) {
+  searchMartyrs(name: $name, diedFrom: $from, diedTo: $to, cemeteryId: $cem, first: $first) {
+    total hits { martyr { id } } } }`
+	byID := map[string]store.Martyr{}
+	for _, m := range allMartyrs(t, s) {
+		byID[m.ID] = m
+	}
+	// A common surname gives many namesakes to filter.
+	var all martyrSearch
+	post(t, c, q, &all, client.Var("name", "王"), client.Var("first", 100))
+	if len(all.SearchMartyrs.Hits) < 10 {
+		t.Fatalf("王: %d hits; the test needs namesakes", len(all.SearchMartyrs.Hits))
+	}
+	var cem string
+	for _, h := range all.SearchMartyrs.Hits {
+		if c := byID[h.Martyr.ID].CemeteryID; c != "" {
+			cem = c
+			break
+		}
+	}
+	for _, tc := range []struct {
+		name     string
+		from, to any
+		cem      any
+	}{
+		{"died 1950–1951", 1950, 1951, nil},
+		{"died from 1952", 1952, nil, nil},
+		{"cemetery", nil, nil, cem},
+		{"cemetery and year", nil, 1951, cem},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			keep := func(m store.Martyr) bool {
+				lo, hi := m.Died.YearBounds()
+				if f, ok := tc.from.(int); ok && (lo == 0 || hi < f) {
+					return false
+				}
+				if to, ok := tc.to.(int); ok && (lo == 0 || lo > to) {
+					return false
+				}
+				if c, ok := tc.cem.(string); ok && m.CemeteryID != c {
+					return false
+				}
+				return true
+			}
+			var want []string
+			for _, h := range all.SearchMartyrs.Hits {
+				if keep(byID[h.Martyr.ID]) {
+					want = append(want, h.Martyr.ID)
+				}
+			}
+			var got martyrSearch
+			post(t, c, q, &got, client.Var("name", "王"), client.Var("from", tc.from), client.Var("to", tc.to),
+				client.Var("cem", tc.cem), client.Var("first", 100))
+			var ids []string
+			for _, h := range got.SearchMartyrs.Hits {
+				ids = append(ids, h.Martyr.ID)
+			}
+			// The unfiltered 100 are a prefix of the candidates, so every
+			// id wanted from them must be found, in the same order.
+			if len(want) == 0 || len(ids) < len(want) || !slices.Equal(ids[:len(want)], want) {
+				t.Errorf("kept %v, want %v first", ids, want)
+			}
+			for _, id := range ids {
+				if !keep(byID[id]) {
+					t.Errorf("%s kept but does not satisfy the filter", id)
+				}
+			}
+			if got.SearchMartyrs.Total != len(ids) {
+				t.Errorf("total %d, hits %d", got.SearchMartyrs.Total, len(ids))
+			}
+		})
+	}
+	errs := postErr(t, c, q, client.Var("name", "王"), client.Var("from", 1953), client.Var("to", 1950))
+	if errs[0].Extensions["code"] != graph.CodeBadUserInput {
+		t.Errorf("from after to: %+v", errs)
 	}
 }

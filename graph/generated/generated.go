@@ -486,7 +486,7 @@ type ComplexityRoot struct {
 		Person         func(childComplexity int, id string) int
 		Portrait       func(childComplexity int, id string) int
 		Portraits      func(childComplexity int, filter *model.PortraitFilter, first *int, after *string) int
-		SearchMartyrs  func(childComplexity int, name string, hometown *string, birthYear *int, unit *string, first *int) int
+		SearchMartyrs  func(childComplexity int, name string, hometown *string, birthYear *int, unit *string, diedFrom *int, diedTo *int, cemeteryID *string, first *int) int
 		SearchPlaces   func(childComplexity int, query string, first *int) int
 		SearchStories  func(childComplexity int, query string, first *int, after *string, place *string, year *int, unit *string) int
 		Stories        func(childComplexity int, first *int, after *string) int
@@ -792,7 +792,7 @@ type QueryResolver interface {
 	Exhibits(ctx context.Context, first *int, after *string) (*model.ExhibitConnection, error)
 	Exhibit(ctx context.Context, id string) (*store.Exhibit, error)
 	Portrait(ctx context.Context, id string) (*store.Portrait, error)
-	SearchMartyrs(ctx context.Context, name string, hometown *string, birthYear *int, unit *string, first *int) (*model.MartyrSearchResult, error)
+	SearchMartyrs(ctx context.Context, name string, hometown *string, birthYear *int, unit *string, diedFrom *int, diedTo *int, cemeteryID *string, first *int) (*model.MartyrSearchResult, error)
 	SearchPlaces(ctx context.Context, query string, first *int) ([]model.PlaceMatch, error)
 	Story(ctx context.Context, id string) (*store.Story, error)
 	Stories(ctx context.Context, first *int, after *string) (*model.StoryConnection, error)
@@ -2681,7 +2681,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SearchMartyrs(childComplexity, args["name"].(string), args["hometown"].(*string), args["birthYear"].(*int), args["unit"].(*string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.SearchMartyrs(childComplexity, args["name"].(string), args["hometown"].(*string), args["birthYear"].(*int), args["unit"].(*string), args["diedFrom"].(*int), args["diedTo"].(*int), args["cemeteryId"].(*string), args["first"].(*int)), true
 	case "Query.searchPlaces":
 		if e.ComplexityRoot.Query.SearchPlaces == nil {
 			break
@@ -4110,8 +4110,14 @@ type AssertionEdge {
   year and unit only rank namesakes; a hometown may use today's name or a
   former one (胶州市 finds records written 胶县). ` + "`" + `first` + "`" + ` defaults to 20
   and may be at most 100. UNAVAILABLE when search is not configured.
+
+  ` + "`" + `diedFrom` + "`" + `, ` + "`" + `diedTo` + "`" + ` (years, inclusive) and ` + "`" + `cemeteryId` + "`" + ` filter rather
+  than rank: they keep the hits whose death year may fall in the range
+  (an unknown year never does) or who rest in that cemetery, taken from
+  the best few hundred candidates of the name.
   """
-  searchMartyrs(name: String!, hometown: String, birthYear: Int, unit: String, first: Int = 20): MartyrSearchResult!
+  searchMartyrs(name: String!, hometown: String, birthYear: Int, unit: String,
+    diedFrom: Int, diedTo: Int, cemeteryId: ID, first: Int = 20): MartyrSearchResult!
   """
   Places a free-text place name may mean, current or former, best first,
   with the places in use today that each became. ` + "`" + `first` + "`" + ` defaults to 10
@@ -6018,14 +6024,38 @@ func (ec *executionContext) field_Query_searchMartyrs_args(ctx context.Context, 
 		return nil, err
 	}
 	args["unit"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "diedFrom",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
+	args["diedFrom"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "diedTo",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["diedTo"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "cemeteryId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cemeteryId"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg7
 	return args, nil
 }
 
@@ -13994,7 +14024,7 @@ func (ec *executionContext) _Query_searchMartyrs(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SearchMartyrs(ctx, fc.Args["name"].(string), fc.Args["hometown"].(*string), fc.Args["birthYear"].(*int), fc.Args["unit"].(*string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().SearchMartyrs(ctx, fc.Args["name"].(string), fc.Args["hometown"].(*string), fc.Args["birthYear"].(*int), fc.Args["unit"].(*string), fc.Args["diedFrom"].(*int), fc.Args["diedTo"].(*int), fc.Args["cemeteryId"].(*string), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MartyrSearchResult) graphql.Marshaler {
