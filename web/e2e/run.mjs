@@ -142,6 +142,9 @@ test('search by a wrong name finds the right martyr with the reason', async ({ b
   watchErrors(page, errors);
   await page.goto(`${base}/`);
   // The box has focus on load: typing and Enter is the whole search.
+  // (Wait for the app to render and focus it: keys typed before that are
+  // lost, which a loaded machine made happen.)
+  await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'q', null, { timeout: 15_000 });
   await page.keyboard.type('刘得善');
   await page.keyboard.press('Enter');
   const first = page.locator('ol.hits > li.hit').first();
@@ -162,6 +165,19 @@ test('search by a wrong name finds the right martyr with the reason', async ({ b
   await page.locator('.place-reading').waitFor({ timeout: 15_000 });
   assert.match(await page.locator('.place-reading').innerText(), /胶州市/);
   await page.screenshot({ path: join(out, 'search-hometown.png'), fullPage: true });
+
+  // The death-year filter is applied by the server: every hit died then.
+  await page.goto(`${base}/search?q=${encodeURIComponent('王')}&died=1951`);
+  await page.locator('ol.hits > li.hit').first().waitFor({ timeout: 15_000 });
+  const diedTexts = await page.locator('ol.hits > li.hit').allInnerTexts();
+  assert.ok(diedTexts.length > 0);
+  for (const text of diedTexts) assert.match(text, /1951/);
+  // The cemetery filter lists the cemeteries.
+  const options = page.locator('select[name="cemetery"] option');
+  await page.waitForFunction(() => document.querySelectorAll('select[name="cemetery"] option').length > 1, null, { timeout: 15_000 });
+  assert.ok((await options.count()) > 1);
+  await page.goto(`${base}/search?q=${encodeURIComponent('刘得善')}&hometown=${encodeURIComponent('胶州市')}`);
+  await page.locator('li.hit[data-id="m-0001"] .reason-hometown').waitFor({ timeout: 15_000 });
 
   // English switch keeps the API's detail and translates the label.
   await page.getByRole('button', { name: 'Switch to English' }).click();

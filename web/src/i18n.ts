@@ -27,7 +27,6 @@ const dict = {
   score: ['吻合度', 'Match'],
   reasons: ['吻合理由', 'Why it matches'],
   moreFilters: ['更多条件', 'More filters'],
-  diedFilterNote: ['（在结果中筛选）', '(filters the results)'],
   loading: ['载入中…', 'Loading…'],
   error: ['出错了', 'Error'],
   notFound: ['没有这条记录。', 'No such record.'],

@@ -6,8 +6,9 @@ import { miscLabel, useT } from '../i18n';
 import { navigate } from '../router';
 import { ErrorBox, Loading } from '../ui';
 
-const Q = `query Search($name: String!, $hometown: String, $birthYear: Int, $unit: String, $first: Int) {
-  searchMartyrs(name: $name, hometown: $hometown, birthYear: $birthYear, unit: $unit, first: $first) {
+const Q = `query Search($name: String!, $hometown: String, $birthYear: Int, $unit: String, $died: Int, $cemetery: ID, $first: Int) {
+  searchMartyrs(name: $name, hometown: $hometown, birthYear: $birthYear, unit: $unit,
+    diedFrom: $died, diedTo: $died, cemeteryId: $cemetery, first: $first) {
     total
     hits {
       score
@@ -41,13 +42,14 @@ interface Hit {
   };
 }
 
-const fields = ['q', 'hometown', 'birthYear', 'unit', 'died'] as const;
+const fields = ['q', 'hometown', 'birthYear', 'unit', 'died', 'cemetery'] as const;
+const QC = `query Cemeteries { cemeteries(first: 100) { edges { node { id name } } } }`;
 
 export function SearchPage({ params }: { params: URLSearchParams }) {
   const { t, lang } = useT();
   const init = Object.fromEntries(fields.map((f) => [f, params.get(f) ?? ''])) as Record<(typeof fields)[number], string>;
   const [form, setForm] = useState(init);
-  const [more, setMore] = useState(Boolean(init.hometown || init.birthYear || init.unit || init.died));
+  const [more, setMore] = useState(Boolean(init.hometown || init.birthYear || init.unit || init.died || init.cemetery));
   const key = fields.map((f) => params.get(f) ?? '').join('\u0000');
   // Back and forward change the URL under the page: the form follows it.
   useEffect(() => setForm(init), [key]);
@@ -56,11 +58,14 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
   const res = useAsync(async () => {
     if (!name) return null;
     const by = parseInt(params.get('birthYear') ?? '', 10);
+    const dy = parseInt(params.get('died') ?? '', 10);
     const d = await gqlStrict<{ searchMartyrs: { total: number; hits: Hit[] } }>(Q, {
       name,
       hometown: params.get('hometown')?.trim() || null,
       birthYear: Number.isFinite(by) ? by : null,
       unit: params.get('unit')?.trim() || null,
+      died: Number.isFinite(dy) ? dy : null,
+      cemetery: params.get('cemetery')?.trim() || null,
       first: 30,
     });
     return d.searchMartyrs;
@@ -73,8 +78,13 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
     return d.searchPlaces;
   }, [hometown]);
 
-  const died = parseInt(params.get('died') ?? '', 10);
-  const hits = (res.data?.hits ?? []).filter((h) => !Number.isFinite(died) || h.martyr.died?.year === died);
+  const hits = res.data?.hits ?? [];
+  // The cemeteries for the filter, loaded once the filters are open.
+  const cemeteries = useAsync(async () => {
+    if (!more) return null;
+    const d = await gqlStrict<{ cemeteries: { edges: { node: { id: string; name: string } }[] } }>(QC, {});
+    return d.cemeteries.edges.map((e) => e.node);
+  }, [more]);
 
   const submit = (e: Event) => {
     e.preventDefault();
@@ -127,7 +137,16 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
           {input('hometown', t('hometown'), 'text', { placeholder: lang === 'zh' ? '胶州市 / 胶县' : '胶州市 / 胶县' })}
           {input('birthYear', t('birthYear'), 'number', { min: '1850', max: '2000', inputMode: 'numeric' })}
           {input('unit', t('unit'))}
-          {input('died', `${t('diedYear')} ${t('diedFilterNote')}`, 'number', { min: '1900', max: '2000', inputMode: 'numeric' })}
+          {input('died', t('diedYear'), 'number', { min: '1900', max: '2000', inputMode: 'numeric' })}
+          <label class="field">
+            <span>{t('cemetery')}</span>
+            <select name="cemetery" value={form.cemetery} onChange={(e) => setForm({ ...form, cemetery: (e.target as HTMLSelectElement).value })}>
+              <option value="">{lang === 'zh' ? '不限' : 'Any'}</option>
+              {(cemeteries.data ?? []).map((c) => (
+                <option value={c.id}>{c.name}</option>
+              ))}
+            </select>
+          </label>
         </div>
       </form>
 
