@@ -37,7 +37,6 @@ type accessRow struct {
 	field  string
 	who    []string // roles allowed; "all" for everyone
 	op     string
-	vars   map[string]any
 	secret string // when set: allowed means the answer shows it
 	upload bool   // op is a multipart upload of a small PNG
 	// elsewhere names the test that checks the row when op is empty.

@@ -156,19 +156,18 @@ func hasHit(a searchAnswer, id string) bool {
 
 // An index that cannot be opened leaves the rest of the API serving and
 // search UNAVAILABLE.
-func TestServeWithoutSearchIndex(t *testing.T) {
+// A file where the index directory should be is treated like a corrupt
+// index: moved aside (kept) and replaced by an index rebuilt from the
+// store, so search works and the operator finds the file beside it.
+func TestServeWithFileForSearchIndex(t *testing.T) {
 	embedded(t)
 	dir := t.TempDir()
-	// A file where the index directory should be.
 	if err := os.WriteFile(filepath.Join(dir, indexDir), []byte("not an index"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
 	base, stop := startServe(t, logs, "--data", dir, "--demo")
-	a := searchMartyrs(t, base, "刘德善")
-	if len(a.Errors) == 0 || a.Errors[0].Extensions["code"] != "UNAVAILABLE" {
-		t.Errorf("search without index: %+v", a)
-	}
+	waitHit(t, base, "刘德善", "刘德善")
 	resp, err := http.Get(base + "/readyz")
 	if err != nil {
 		t.Fatal(err)
@@ -180,7 +179,14 @@ func TestServeWithoutSearchIndex(t *testing.T) {
 	if code := stop(); code != exitOK {
 		t.Errorf("serve exit %d", code)
 	}
-	if !strings.Contains(logs.String(), "搜索不可用") {
-		t.Errorf("log lacks the search error:\n%s", logs.String())
+	aside, _ := filepath.Glob(filepath.Join(dir, indexDir+".corrupt-*"))
+	if len(aside) != 1 {
+		t.Fatalf("moved aside: %v", aside)
+	}
+	if b, err := os.ReadFile(aside[0]); err != nil || string(b) != "not an index" {
+		t.Errorf("the file was not kept as it was: %q %v", b, err)
+	}
+	if !strings.Contains(logs.String(), "index is corrupt") {
+		t.Errorf("log lacks the corruption report:\n%s", logs.String())
 	}
 }
