@@ -173,6 +173,7 @@ func (r *queryResolver) Leads(ctx context.Context, filter *model.LeadFilter, fir
 	if err != nil {
 		return nil, fmt.Errorf("leads: %w", err)
 	}
+	r.primeLeadLoaders(ctx, page.Items)
 	conn := &model.LeadConnection{
 		Edges:      make([]model.LeadEdge, len(page.Items)),
 		PageInfo:   &model.PageInfo{HasNextPage: page.HasNext, EndCursor: optString(page.EndCursor)},

@@ -281,6 +281,22 @@ func roundTrips(t *testing.T, s store.Store) {
 	if !maps.Equal(board[5], board[50]) {
 		t.Errorf("lead board round trips grow with the page:\n  5: %v\n 50: %v", board[5], board[50])
 	}
+
+	// With a loader wait far too short for 50 goroutines to gather, the
+	// board still makes one call per kind: the leads resolver primes the
+	// loaders with the whole page.
+	hurried := client.New(graph.NewHandler(tc, nil, graph.WithLoaderWait(time.Microsecond)),
+		client.AddHeader("Authorization", "Bearer "+secret))
+	for range 3 {
+		tc.reset()
+		raw, err := hurried.RawPost(boardQuery, client.Var("n", 50))
+		if err != nil || len(raw.Errors) > 0 {
+			t.Fatalf("hurried board: %v %s", err, raw.Errors)
+		}
+		if got := tc.reset(); got["LeadEventsOf"] != 1 || got["GetMartyrs"] != 1 {
+			t.Errorf("hurried board of 50: %v; want one LeadEventsOf and one GetMartyrs", got)
+		}
+	}
 }
 
 func TestRoundTripsIndependentOfPageSizeSQLite(t *testing.T) {
