@@ -36,6 +36,9 @@ func (n name) units() []unit {
 type analyzer struct {
 	tab *chardata.Table
 	seg segmenter
+	// cache, when set, remembers the units of names analysed for the
+	// index (see unitCache); nil for queries and comparisons.
+	cache *analysisCache
 }
 
 func newAnalyzer(tab *chardata.Table) analyzer {

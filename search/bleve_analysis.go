@@ -70,7 +70,7 @@ func init() {
 		}
 	}
 	must(registry.RegisterTokenizer(TokenizerName, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
-		return nameTokenizer{a: defaultAnalyzer()}, nil
+		return nameTokenizer{a: indexAnalyzer()}, nil
 	}))
 	filters := map[string]func(analyzer) analysis.TokenFilter{
 		FilterFold:     func(a analyzer) analysis.TokenFilter { return foldFilter{a} },
@@ -84,24 +84,24 @@ func init() {
 	}
 	for name, mk := range filters {
 		must(registry.RegisterTokenFilter(name, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
-			return mk(defaultAnalyzer()), nil
+			return mk(indexAnalyzer()), nil
 		}))
 	}
 	analyzers := map[string][]analysis.TokenFilter{
-		AnalyzerHanzi:    {bigramFilter{a: defaultAnalyzer(), wildcards: true}},
-		AnalyzerFold:     {foldFilter{defaultAnalyzer()}},
-		AnalyzerPinyin:   {pinyinFilter{defaultAnalyzer()}},
-		AnalyzerDialect:  {dialectFilter{defaultAnalyzer()}},
-		AnalyzerInitials: {joinFilter{a: defaultAnalyzer(), initials: true}},
-		AnalyzerJoined:   {joinFilter{a: defaultAnalyzer()}},
-		AnalyzerShape:    {shapeFilter{defaultAnalyzer()}},
-		AnalyzerKeyword:  {keywordFilter{defaultAnalyzer()}},
-		AnalyzerText:     {bigramFilter{a: defaultAnalyzer(), fold: true, keepLatin: true}},
+		AnalyzerHanzi:    {bigramFilter{a: indexAnalyzer(), wildcards: true}},
+		AnalyzerFold:     {foldFilter{indexAnalyzer()}},
+		AnalyzerPinyin:   {pinyinFilter{indexAnalyzer()}},
+		AnalyzerDialect:  {dialectFilter{indexAnalyzer()}},
+		AnalyzerInitials: {joinFilter{a: indexAnalyzer(), initials: true}},
+		AnalyzerJoined:   {joinFilter{a: indexAnalyzer()}},
+		AnalyzerShape:    {shapeFilter{indexAnalyzer()}},
+		AnalyzerKeyword:  {keywordFilter{indexAnalyzer()}},
+		AnalyzerText:     {bigramFilter{a: indexAnalyzer(), fold: true, keepLatin: true}},
 	}
 	for name, fs := range analyzers {
 		text := name == AnalyzerText
 		must(registry.RegisterAnalyzer(name, func(map[string]any, *registry.Cache) (analysis.Analyzer, error) {
-			return &analysis.DefaultAnalyzer{Tokenizer: nameTokenizer{a: defaultAnalyzer(), text: text}, TokenFilters: fs}, nil
+			return &analysis.DefaultAnalyzer{Tokenizer: nameTokenizer{a: indexAnalyzer(), text: text}, TokenFilters: fs}, nil
 		}))
 	}
 }
@@ -118,8 +118,7 @@ func (t nameTokenizer) Tokenize(in []byte) analysis.TokenStream {
 	if t.text {
 		return t.tokenizeText(string(in))
 	}
-	n, _ := t.a.parse(string(in), false)
-	return unitsToTokens(n.units(), 1)
+	return unitsToTokens(t.a.recordUnits(string(in)), 1)
 }
 
 // tokenizeText splits free text (a hometown, a unit) into characters,
@@ -218,31 +217,44 @@ func (a analyzer) rebuild(ts analysis.TokenStream) []positioned {
 		positions = append(positions, p)
 	}
 	sort.Ints(positions)
-	out := make([]positioned, 0, len(positions))
-	us := make([]unit, 0, len(positions))
-	for _, p := range positions {
-		t := byPos[p]
-		var u unit
+	out := make([]positioned, len(positions))
+	for i, p := range positions {
+		out[i].tok = byPos[p]
+	}
+	var key string
+	if a.cache != nil {
+		key = tokensKey(ts)
+		if us, ok := a.cache.streams.get(key); ok {
+			for i := range out {
+				out[i].u = us[i]
+			}
+			return out
+		}
+	}
+	us := make([]unit, len(out))
+	for i, p := range out {
+		t := p.tok
 		switch t.Type {
 		case tokHan:
 			r := []rune(string(t.Term))
-			u = unit{kind: segHan, han: r[0]}
+			us[i] = unit{kind: segHan, han: r[0]}
 		case tokSyllable, tokInitial:
 			text := string(t.Term)
-			u = unit{kind: segLatin, latin: latinUnit{text: text}}
+			us[i] = unit{kind: segLatin, latin: latinUnit{text: text}}
 			if t.Type == tokSyllable {
-				u.latin.syllable = a.seg.syllable(text)
+				us[i].latin.syllable = a.seg.syllable(text)
 			}
 		default:
 			r := []rune(string(t.Term))
-			u = unit{kind: segWildcard, han: r[0]}
+			us[i] = unit{kind: segWildcard, han: r[0]}
 		}
-		us = append(us, u)
-		out = append(out, positioned{tok: t})
 	}
 	a.annotate(us)
 	for i := range out {
 		out[i].u = us[i]
+	}
+	if a.cache != nil {
+		a.cache.streams.put(key, us)
 	}
 	return out
 }

@@ -19,6 +19,7 @@ const (
 	ReasonWildcard  ReasonKind = "wildcard"  // 字迹不清 or a character the user left open
 	ReasonMissing   ReasonKind = "missing"   // 缺字: the record lacks a character typed
 	ReasonExtra     ReasonKind = "extra"     // 多字: the record has a character not typed
+	ReasonSwap      ReasonKind = "swap"      // 颠倒: two neighbouring characters in the other order
 	ReasonOther     ReasonKind = "other"     // 不同字: no known relation
 	ReasonPinyin    ReasonKind = "pinyin"    // matched through pinyin or initials typed
 	ReasonSpelling  ReasonKind = "spelling"  // 拼写近: a typo in pinyin typed
@@ -56,7 +57,11 @@ const (
 	costDialect   = 0.45
 	costWildcard  = 0.3
 	costIndel     = 0.7
-	costOther     = 1.0
+	// costSwap: two neighbours in the other order (德明/明德), a slip of
+	// copying; dearer than a homophone, far cheaper than the two unrelated
+	// characters a plain alignment would see.
+	costSwap  = 0.5
+	costOther = 1.0
 	// Shape costs run from costShapeBest (identical codes, 己/已) to
 	// costShapeWorst (just similar enough, shapeThreshold).
 	costShapeBest  = 0.25
@@ -150,8 +155,10 @@ func (c Comparer) align(q, r []unit) Match {
 	n, m := len(q), len(r)
 	type cell struct {
 		cost float64
-		from uint8 // 1 substitute, 2 delete (record lacks), 3 insert (record has extra)
+		from uint8 // 1 substitute, 2 delete (record lacks), 3 insert (record has extra), 4 swap
 		step step
+		// swap: the crossed pairs of a swap, q[i-2]~r[j-1] and q[i-1]~r[j-2].
+		swap [2]step
 	}
 	flat := make([]cell, (n+1)*(m+1))
 	dp := make([][]cell, n+1)
@@ -173,6 +180,18 @@ func (c Comparer) align(q, r []unit) Match {
 			}
 			if d := dp[i][j-1].cost + costIndel; d < best.cost {
 				best = cell{cost: d, from: 3}
+			}
+			// Swaps of characters only: Latin typed in another order is
+			// left to the pinyin paths.
+			if i > 1 && j > 1 && q[i-2].kind != segLatin && q[i-1].kind != segLatin {
+				// Each crossed pair must be related (the same character, a
+				// variant, a homophone, ...) for the swap to explain them.
+				a, b := c.substitute(q[i-2], r[j-1]), c.substitute(q[i-1], r[j-2])
+				if a.cost < costOther && b.cost < costOther && !(a.cost == 0 && b.cost == 0 && unitText(q[i-2]) == unitText(q[i-1])) {
+					if d := dp[i-2][j-2].cost + costSwap + a.cost + b.cost; d < best.cost {
+						best = cell{cost: d, from: 4, swap: [2]step{a, b}}
+					}
+				}
 			}
 			dp[i][j] = best
 		}
@@ -196,6 +215,16 @@ func (c Comparer) align(q, r []unit) Match {
 				}
 			}
 			i, j = i-1, j-1
+		case 4:
+			// Collected from the end, reversed below.
+			if rs := cl.swap[1].reason(q[i-1], r[j-2]); rs != nil {
+				reasons = append(reasons, *rs)
+			}
+			if rs := cl.swap[0].reason(q[i-2], r[j-1]); rs != nil {
+				reasons = append(reasons, *rs)
+			}
+			reasons = append(reasons, Reason{ReasonSwap, unitText(q[i-2]) + unitText(q[i-1]) + "/" + unitText(r[j-2]) + unitText(r[j-1]) + " 颠倒"})
+			i, j = i-2, j-2
 		case 2:
 			reasons = append(reasons, Reason{ReasonMissing, "缺字 " + unitText(q[i-1])})
 			i--

@@ -30,6 +30,9 @@ func TestCompareNamesReasons(t *testing.T) {
 		{"chen hua", "程华", ReasonDialect, "chen/程(cheng) 方音近"},
 		{"wnagdeming", "王德明", ReasonSpelling, "wnagdeming/wangdeming 拼写近"},
 		{"张德明", "张建国", ReasonOther, "德/建 不同"},
+		{"王德明", "王明德", ReasonSwap, "德明/明德 颠倒"},
+		{"王德明", "王明得", ReasonHomophone, "德/得 同音"},
+		{"王德明", "王明得", ReasonSwap, "德明/明得 颠倒"},
 	}
 	for _, tt := range tests {
 		m := CompareNames(tt.query, tt.record)
@@ -58,7 +61,7 @@ func TestCompareNamesReasons(t *testing.T) {
 // unrelated character.
 func TestCompareNamesOrder(t *testing.T) {
 	q := "张德明"
-	order := []string{"张德明", "張德明", "张得明", "张德民", "张明", "张建明", "张建国"}
+	order := []string{"张德明", "張德明", "张得明", "张德民", "张明德", "张明", "张建明", "张建国"}
 	prev := 2.0
 	for _, r := range order {
 		s := CompareNames(q, r).Score

@@ -283,30 +283,22 @@ func document(m store.Martyr) (map[string]any, error) {
 	return doc, nil
 }
 
-// Index adds or replaces martyrs, in batches.
+// Index adds or replaces martyrs, in batches, in order: a martyr given
+// twice ends as the later one.
 func (x *Index) Index(ctx context.Context, ms []store.Martyr) error {
-	for start := 0; start < len(ms); start += batchSize {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		b := x.idx.NewBatch()
-		for _, m := range ms[start:min(start+batchSize, len(ms))] {
-			if m.ID == "" {
-				return fmt.Errorf("search: index: martyr without id: %w", store.ErrInvalid)
+	return x.bulk(ctx, batchSize, 1, func(add func(store.Martyr) error) error {
+		for i, m := range ms {
+			if i%batchSize == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
 			}
-			doc, err := document(m)
-			if err != nil {
-				return fmt.Errorf("search: index martyr %q: %w", m.ID, err)
-			}
-			if err := b.Index(m.ID, doc); err != nil {
-				return fmt.Errorf("search: index martyr %q: %w", m.ID, err)
+			if err := add(m); err != nil {
+				return err
 			}
 		}
-		if err := x.idx.Batch(b); err != nil {
-			return fmt.Errorf("search: index batch: %w", err)
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // Delete removes martyrs by id; ids not in the index are ignored.

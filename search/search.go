@@ -85,37 +85,14 @@ func (q Query) validate() error {
 // Search finds the martyrs best fitting q. Invalid input gives an error
 // wrapping store.ErrInvalid with a message for the user.
 func (x *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
-	if err := q.validate(); err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+	pq, res, err := x.retrieve(ctx, q)
+	if err != nil {
+		return nil, err
 	}
+	qn, hasName, home := pq.name, pq.hasName, pq.home
 	limit := q.Limit
 	if limit == 0 {
 		limit = DefaultLimit
-	}
-	var qn name
-	hasName := strings.TrimSpace(q.Name) != ""
-	if hasName {
-		var err error
-		if qn, err = x.a.parse(q.Name, true); err != nil {
-			return nil, fmt.Errorf("search: %w", err)
-		}
-	}
-	var home HometownScorer
-	if strings.TrimSpace(q.Hometown) != "" {
-		var err error
-		if home, err = x.home.PrepareHometown(ctx, q.Hometown); err != nil {
-			return nil, fmt.Errorf("search: hometown %q: %w", q.Hometown, err)
-		}
-	}
-	bq := x.candidateQuery(qn, q, home)
-	req := bleve.NewSearchRequestOptions(bq, x.candidates, 0, false)
-	req.Fields = []string{fPayload}
-	res, err := x.idx.SearchInContext(ctx, req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, fmt.Errorf("search: %w", err)
 	}
 	hits := make([]Hit, 0, len(res.Hits))
 	for _, h := range res.Hits {
@@ -140,6 +117,61 @@ func (x *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		hits = hits[:limit]
 	}
 	return hits, nil
+}
+
+// preparedQuery is a query parsed for retrieval and re-ranking.
+type preparedQuery struct {
+	name    name
+	hasName bool
+	home    HometownScorer
+}
+
+// retrieve validates and parses q and runs the candidate query.
+func (x *Index) retrieve(ctx context.Context, q Query) (preparedQuery, *bleve.SearchResult, error) {
+	var pq preparedQuery
+	if err := q.validate(); err != nil {
+		return pq, nil, fmt.Errorf("search: %w", err)
+	}
+	pq.hasName = strings.TrimSpace(q.Name) != ""
+	if pq.hasName {
+		var err error
+		if pq.name, err = x.a.parse(q.Name, true); err != nil {
+			return pq, nil, fmt.Errorf("search: %w", err)
+		}
+	}
+	if strings.TrimSpace(q.Hometown) != "" {
+		var err error
+		if pq.home, err = x.home.PrepareHometown(ctx, q.Hometown); err != nil {
+			return pq, nil, fmt.Errorf("search: hometown %q: %w", q.Hometown, err)
+		}
+	}
+	bq := x.candidateQuery(pq.name, q, pq.home)
+	req := bleve.NewSearchRequestOptions(bq, x.candidates, 0, false)
+	req.Fields = []string{fPayload}
+	res, err := x.idx.SearchInContext(ctx, req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return pq, nil, ctx.Err()
+		}
+		return pq, nil, fmt.Errorf("search: %w", err)
+	}
+	return pq, res, nil
+}
+
+// Candidates returns the ids of the records the index retrieves for q
+// before the re-ranking, in the index's order. Search sees exactly
+// these; an evaluation uses them to tell a record never retrieved from
+// one retrieved and ranked low.
+func (x *Index) Candidates(ctx context.Context, q Query) ([]string, error) {
+	_, res, err := x.retrieve(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	return ids, nil
 }
 
 // rank scores one candidate: the name (or best alias) and the other parts

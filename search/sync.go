@@ -194,20 +194,31 @@ func Rebuild(ctx context.Context, s store.Store, dir string, opts ...Option) (Re
 		return st, fmt.Errorf("search: rebuild: %w", err)
 	}
 	defer ix.Close()
-	req := store.PageReq{First: store.MaxPageSize}
-	for {
-		page, err := s.ListMartyrs(ctx, store.MartyrFilter{}, req)
-		if err != nil {
-			return st, fmt.Errorf("search: rebuild: list martyrs: %w", err)
+	// A full scan gives each id once, so batches may be written
+	// concurrently: the store is read and the next batch prepared while
+	// bleve writes earlier ones. Nothing is visible at dir until every
+	// batch and the watermark are written and the index closed.
+	err = ix.bulk(ctx, bulkBatch, rebuildWriters, func(add func(store.Martyr) error) error {
+		req := store.PageReq{First: store.MaxPageSize}
+		for {
+			page, err := s.ListMartyrs(ctx, store.MartyrFilter{}, req)
+			if err != nil {
+				return fmt.Errorf("list martyrs: %w", err)
+			}
+			for _, m := range page.Items {
+				if err := add(m); err != nil {
+					return err
+				}
+			}
+			st.Martyrs += len(page.Items)
+			if !page.HasNext || len(page.Items) == 0 {
+				return nil
+			}
+			req.After = page.EndCursor
 		}
-		if err := ix.Index(ctx, page.Items); err != nil {
-			return st, fmt.Errorf("search: rebuild: %w", err)
-		}
-		st.Martyrs += len(page.Items)
-		if !page.HasNext || len(page.Items) == 0 {
-			break
-		}
-		req.After = page.EndCursor
+	})
+	if err != nil {
+		return st, fmt.Errorf("search: rebuild: %w", err)
 	}
 	if err := ix.SetWatermark(ctx, seq); err != nil {
 		return st, fmt.Errorf("search: rebuild: %w", err)

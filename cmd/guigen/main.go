@@ -80,6 +80,7 @@ func commands() []command {
 		{"reindex", "rebuild the search index under the data dir from the store (重建搜索索引)", "", reindexFlags},
 		{"verify", "compare the search index with the store; exit 1 when they differ (核对搜索索引)", "", verifyFlags},
 		{"token", "API tokens: token create --role ROLE --name NAME | token revoke ID | token list (令牌)", "create|revoke|list ...", tokenFlags},
+		{"generate", "write a synthetic register CSV for benchmarks: generate --martyrs N --seed S [--places FILE] [--out FILE] (生成模拟英名录)", "", generateFlags},
 		{"version", "print the version", "", func(fs *flag.FlagSet) func(context.Context, *runEnv) error {
 			return func(_ context.Context, env *runEnv) error {
 				fmt.Fprintf(env.stdout, "guigen %s\n%s %s/%s\n", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
