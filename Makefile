@@ -7,7 +7,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # (make vulncheck). Every target builds and tests with it.
 export GOTOOLCHAIN := go1.27.3
 
-.PHONY: web web-test demo test test-short lint vulncheck generate bench mediabench neo4j-start neo4j-stop neo4j-status build
+.PHONY: web web-test demo test test-short lint vulncheck generate bench mediabench apibench eval neo4j-start neo4j-stop neo4j-status build
 
 ## demo: run Guigen on the embedded backend with the demo data set
 demo:
@@ -35,6 +35,14 @@ generate:
 ## bench: benchmarks (not tests); results go into bench/README.md by hand
 bench:
 	bash scripts/bench.sh
+
+## apibench: the GraphQL API under load on both backends vs @neo4j/graphql (Node.js 20; own Neo4j on 7703; not part of make bench)
+apibench:
+	bash bench/apibench/run.sh
+
+## eval: the search evaluation on a generated register (bench/searcheval; results in bench/README.md)
+eval:
+	bash scripts/eval.sh
 
 ## mediabench: portrait derivatives vs vipsthumbnail, serving vs nginx (installs them from Debian when missing)
 mediabench:
