@@ -179,6 +179,15 @@ func Rebuild(ctx context.Context, s store.Store, dir string, opts ...Option) (Re
 	if err != nil {
 		return st, fmt.Errorf("search: rebuild: %w", err)
 	}
+	// A rebuild killed before it finished leaves its temporary directory
+	// (and, between the two renames below, the old index) behind: both
+	// are dead weight, as large as the index, so the next rebuild clears
+	// them. Two rebuilds of one index at once are not supported.
+	if stale, _ := filepath.Glob(filepath.Join(parent, filepath.Base(dir)+".rebuild-*")); len(stale) > 0 {
+		for _, d := range stale {
+			_ = os.RemoveAll(d)
+		}
+	}
 	tmp, err := os.MkdirTemp(parent, filepath.Base(dir)+".rebuild-*")
 	if err != nil {
 		return st, fmt.Errorf("search: rebuild: %w", err)
