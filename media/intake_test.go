@@ -19,6 +19,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/image/tiff"
 )
@@ -419,5 +420,50 @@ func TestValidID(t *testing.T) {
 	}
 	if !ValidID(strings.Repeat("0a", 32)) {
 		t.Error("valid sha refused")
+	}
+}
+
+// A new Service removes the temporary files a killed process left, once
+// they are old enough to be dead, and leaves a fresh one (another process
+// may be writing it) and every real file alone.
+func TestSweepStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := New(dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour)
+	mk := func(p string, dir bool, aged bool) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if dir {
+			if err := os.Mkdir(p, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if aged {
+			if err := os.Chtimes(p, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	deadUpload := filepath.Join(dir, "originals", ".upload-dead")
+	liveUpload := filepath.Join(dir, "originals", ".upload-live")
+	deadDeriv := filepath.Join(dir, "derivatives", "ab", ".tmp-dead")
+	real := filepath.Join(dir, "originals", "ab", "cdef")
+	mk(deadUpload, false, true)
+	mk(liveUpload, false, false)
+	mk(deadDeriv, true, true)
+	mk(real, false, true)
+	if _, err := New(dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]bool{deadUpload: false, liveUpload: true, deadDeriv: false, real: true} {
+		if _, err := os.Stat(p); (err == nil) != want {
+			t.Errorf("%s: exists %v, want %v", p, err == nil, want)
+		}
 	}
 }

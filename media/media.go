@@ -23,6 +23,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
+	"time"
 )
 
 // Sentinel errors; every error Intake returns wraps one of them or the
@@ -103,10 +105,53 @@ func New(dir string, o Options) (*Service, error) {
 			return nil, fmt.Errorf("media: %w", err)
 		}
 	}
-	return &Service{
+	s := &Service{
 		dir: dir, maxBytes: o.MaxBytes, maxPixels: o.MaxPixels, maxSide: o.MaxSide,
 		sem: make(chan struct{}, o.MaxDecodes), log: o.Logger, create: o.Create,
-	}, nil
+	}
+	s.sweepTemps(time.Now().Add(-staleTemp))
+	return s, nil
+}
+
+// staleTemp is how old a temporary file or directory must be for a new
+// Service to remove it. Writers touch theirs continuously and finish in
+// seconds, so one this old belongs to a process that was killed; another
+// process at work on the same media dir is left alone.
+const staleTemp = 10 * time.Minute
+
+// sweepTemps removes the temporary uploads and derivative directories
+// that killed processes left (they are never served, but each is as
+// large as a scan), last modified before cutoff.
+func (s *Service) sweepTemps(cutoff time.Time) {
+	var dirs []string
+	for _, sub := range []string{"originals", "derivatives"} {
+		dirs = append(dirs, filepath.Join(s.dir, sub))
+		shards, _ := filepath.Glob(filepath.Join(s.dir, sub, "??"))
+		dirs = append(dirs, shards...)
+	}
+	removed := 0
+	for _, d := range dirs {
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			name := e.Name()
+			if !strings.HasPrefix(name, ".upload-") && !strings.HasPrefix(name, ".tmp-") {
+				continue
+			}
+			info, err := e.Info()
+			if err != nil || info.ModTime().After(cutoff) {
+				continue
+			}
+			if os.RemoveAll(filepath.Join(d, name)) == nil {
+				removed++
+			}
+		}
+	}
+	if removed > 0 {
+		s.log.Info("已清理中断留下的临时文件 / removed temporary files of interrupted uploads", "count", removed)
+	}
 }
 
 var shaRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
