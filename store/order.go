@@ -40,12 +40,9 @@ func (o MartyrOrder) Valid() bool {
 	return false
 }
 
-// plain reports whether the order is the default, ascending ids, whose
+// Plain reports whether the order is the default, ascending ids, whose
 // cursors are the plain ones every other list uses.
-func (o MartyrOrder) plain() bool { return o.By == SortByID && !o.Desc }
-
-// Plain reports whether the order is the default (ascending ids).
-func (o MartyrOrder) Plain() bool { return o.plain() }
+func (o MartyrOrder) Plain() bool { return o.By == SortByID && !o.Desc }
 
 // Unknown death years sort after every known one: the largest key going
 // up, the smallest going down. Both backends use these same numbers.
@@ -92,7 +89,7 @@ const orderedPrefix = "o:"
 // MartyrCursor returns the keyset cursor after m in a list in order o.
 // In ID order it is the plain cursor of EncodeCursor.
 func MartyrCursor(m Martyr, o MartyrOrder) string {
-	if o.plain() {
+	if o.Plain() {
 		return EncodeCursor(m.ID)
 	}
 	key, _ := json.Marshal(MartyrSortKey(m, o)) // a string or an int64
@@ -108,7 +105,7 @@ func DecodeMartyrCursor(c string, o MartyrOrder) (key any, id string, err error)
 	if c == "" {
 		return nil, "", nil
 	}
-	if o.plain() {
+	if o.Plain() {
 		id, err := DecodeCursor(c)
 		return id, id, err
 	}
