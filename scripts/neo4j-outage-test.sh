@@ -5,7 +5,10 @@
 #   1. a wrong password or an unreachable URI at start: exit non-zero with
 #      one line naming the URI;
 #   2. Neo4j stopped while serving: /readyz 503, GraphQL answers UNAVAILABLE;
-#   3. Neo4j back: /readyz 200 and data served again, without a restart.
+#   3. Neo4j back: /readyz 200 and data served again, without a restart;
+#   4. Neo4j stopped during an import: the import stops with an error; run
+#      again once Neo4j is back, it ends with every row stored once, and a
+#      third run changes nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -75,5 +78,33 @@ body=$(gql)
 [[ "$body" == *'"totalCount":200'* ]] || fail "data not served after recovery: $body"
 pass "recovered without a restart"
 kill -0 "$pid" || fail "guigen exited"
+
+# 4. Neo4j goes away in the middle of an import.
+rows=30000
+"$work/guigen" generate --martyrs $rows --seed 7 --out "$work/register.csv" >/dev/null 2>&1 || fail "generate"
+"$work/guigen" ingest martyrs --data "$work/data" --batch 500 "$work/register.csv" >"$work/ingest1.log" 2>&1 &
+ipid=$!
+sleep 3
+kill -0 "$ipid" 2>/dev/null || fail "the import finished before Neo4j was stopped; make the register larger"
+NEO4J_LOCAL_KEEP=1 bash scripts/neo4j-local.sh stop
+if wait "$ipid"; then fail "the import succeeded although Neo4j went away"; fi
+grep -q "$uri\|Neo4j\|不可用\|unavailable" "$work/ingest1.log" || { tail -5 "$work/ingest1.log"; fail "the import's error does not say what happened"; }
+pass "import interrupted by Neo4j stopping: $(tail -1 "$work/ingest1.log" | cut -c1-160)"
+NEO4J_LOCAL_KEEP=1 bash scripts/neo4j-local.sh start
+"$work/guigen" ingest martyrs --data "$work/data" --batch 500 --json "$work/register.csv" >"$work/ingest2.json" 2>"$work/ingest2.log" || { tail -5 "$work/ingest2.log"; fail "the import did not complete once Neo4j was back"; }
+query='{"query":"{ martyrs(first: 1) { totalCount } }"}'
+want=$((200 + rows))
+for _ in $(seq 1 60); do
+	body=$(gql)
+	[[ "$body" == *"\"totalCount\":$want"* ]] && break
+	sleep 1
+done
+[[ "$body" == *"\"totalCount\":$want"* ]] || fail "after the rerun: $body, want $want martyrs"
+pass "rerun after Neo4j came back: $want martyrs, every row once"
+"$work/guigen" export --data "$work/data" --out "$work/before.jsonl" 2>/dev/null || fail "export"
+"$work/guigen" ingest martyrs --data "$work/data" --batch 500 "$work/register.csv" >/dev/null 2>&1 || fail "third run"
+"$work/guigen" export --data "$work/data" --out "$work/after.jsonl" 2>/dev/null || fail "export"
+cmp -s "$work/before.jsonl" "$work/after.jsonl" || fail "a third run changed the graph"
+pass "a third run changes nothing (exports before and after identical, $(wc -l <"$work/after.jsonl") lines)"
 
 echo "neo4j outage: $passed passed, 0 failed"
