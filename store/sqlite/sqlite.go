@@ -139,6 +139,14 @@ func inspect(ctx context.Context, path string) error {
 	case n < len(header) || !bytes.HasPrefix(header, sqliteMagic):
 		return fmt.Errorf("数据库文件不是 SQLite 格式 (not a SQLite file): %w", store.ErrCorrupt)
 	}
+	// A process killed in the middle of a write in rollback-journal mode
+	// (a new database before it switches to WAL) leaves a hot journal. A
+	// read-only connection cannot roll it back (SQLITE_READONLY_ROLLBACK),
+	// so the writer's open recovers the file first, as any SQLite client
+	// would; Migrate checks the identity afterwards.
+	if st, err := os.Stat(path + "-journal"); err == nil && st.Size() > 0 {
+		return nil
+	}
 
 	db, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {

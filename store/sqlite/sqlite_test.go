@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/guigen/guigen/store"
@@ -323,5 +325,93 @@ func BenchmarkApply(b *testing.B) {
 			}
 			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "martyrs/s")
 		})
+	}
+}
+
+// TestOpenRecoversHotJournal: a process that dies in the middle of a
+// write in rollback-journal mode (as a new database is, before it
+// switches to WAL) leaves a hot journal. Open must recover it — the
+// uncommitted write rolled back — instead of failing read-only with
+// SQLITE_READONLY_ROLLBACK, which once stopped an import from resuming
+// after kill -9.
+func TestOpenRecoversHotJournal(t *testing.T) {
+	if path := os.Getenv("GUIGEN_HOT_JOURNAL_CHILD"); path != "" {
+		// The child: a Guigen database with a write in flight, then an
+		// exit that runs no rollback, as a SIGKILL would.
+		db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(delete)&_pragma=cache_size(1)")
+		if err != nil {
+			os.Exit(2)
+		}
+		db.SetMaxOpenConns(1)
+		ctx := context.Background()
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			os.Exit(3)
+		}
+		if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+			os.Exit(4)
+		}
+		// Enough changed pages that the small cache spills them into the
+		// database file, with their originals in the journal.
+		if _, err := conn.ExecContext(ctx, "UPDATE martyr SET doc = doc || ' '"); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(5)
+		}
+		os.Exit(0)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "guigen.db")
+	s, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Apply(t.Context(), storetest.Fixture()); err != nil {
+		t.Fatal(err)
+	}
+	var b store.Batch
+	for i := range 3000 {
+		b.Martyrs = append(b.Martyrs, store.Martyr{ID: fmt.Sprintf("hj-%05d", i), Name: "王德明", Notes: strings.Repeat("备注", 40)})
+	}
+	if err := s.Apply(t.Context(), &b); err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.ListMartyrs(t.Context(), store.MartyrFilter{}, store.PageReq{First: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	// Out of WAL mode, as a database is before its first writer switches it.
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec("PRAGMA journal_mode=DELETE"); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestOpenRecoversHotJournal$")
+	cmd.Env = append(os.Environ(), "GUIGEN_HOT_JOURNAL_CHILD="+path)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if st, err := os.Stat(path + "-journal"); err != nil || st.Size() == 0 {
+		t.Fatalf("the child left no hot journal (%v); the test proves nothing", err)
+	}
+	s, err = Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open with a hot journal: %v", err)
+	}
+	defer s.Close(context.Background())
+	got, err := s.ListMartyrs(t.Context(), store.MartyrFilter{}, store.PageReq{First: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want.Items {
+		if got.Items[i].ID != want.Items[i].ID || got.Items[i].Notes != want.Items[i].Notes {
+			t.Errorf("after recovery martyr %d = %+v, want %+v", i, got.Items[i], want.Items[i])
+		}
 	}
 }
