@@ -13,39 +13,11 @@ import (
 const prezi3Version = "3.1.1"
 
 // prezi3Python installs iiif-prezi3 into a venv under the user cache dir
-// (once) and returns its python. Without python it skips, unless CI is
-// set, where the check is part of the suite.
+// (once) and returns its python.
 func prezi3Python(t *testing.T) string {
 	t.Helper()
-	fail := t.Skipf
-	if os.Getenv("CI") != "" {
-		fail = t.Fatalf
-	}
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		fail("python3 not found: %v", err)
-	}
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		fail("no cache dir: %v", err)
-	}
-	venv := filepath.Join(cache, "guigen", "prezi3-"+prezi3Version)
-	bin := filepath.Join(venv, "bin", "python")
-	if _, err := os.Stat(filepath.Join(venv, ".installed")); err == nil {
-		return bin
-	}
-	for _, args := range [][]string{
-		{py, "-m", "venv", venv},
-		{filepath.Join(venv, "bin", "pip"), "install", "-q", "iiif-prezi3==" + prezi3Version},
-	} {
-		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
-			fail("%s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(venv, ".installed"), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return bin
+	venv := pythonVenv(t, "prezi3-"+prezi3Version, "iiif-prezi3=="+prezi3Version)
+	return filepath.Join(venv, "bin", "python")
 }
 
 // prezi3 runs testdata/prezi3_check.py on docs as kind and returns its

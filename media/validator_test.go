@@ -16,9 +16,16 @@ import (
 const validatorLevel = "2"
 
 // validatorBin installs iiif-validator into a venv under the user cache
-// dir (once) and returns its command. Without python it skips, unless CI
-// is set, where the validator is part of the suite.
+// dir (once) and returns its command.
 func validatorBin(t *testing.T) string {
+	t.Helper()
+	return filepath.Join(pythonVenv(t, "iiif-venv", "iiif-validator"), "bin", "iiif-validate.py")
+}
+
+// pythonVenv makes (once) a venv under the user cache dir with the pip
+// packages installed and returns its directory. Without python it skips,
+// unless CI is set, where the checks it serves are part of the suite.
+func pythonVenv(t *testing.T, name string, packages ...string) string {
 	t.Helper()
 	fail := t.Skipf
 	if os.Getenv("CI") != "" {
@@ -32,20 +39,23 @@ func validatorBin(t *testing.T) string {
 	if err != nil {
 		fail("no cache dir: %v", err)
 	}
-	venv := filepath.Join(cache, "guigen", "iiif-venv")
-	bin := filepath.Join(venv, "bin", "iiif-validate.py")
-	if _, err := os.Stat(bin); err == nil {
-		return bin
+	venv := filepath.Join(cache, "guigen", name)
+	done := filepath.Join(venv, ".installed")
+	if _, err := os.Stat(done); err == nil {
+		return venv
 	}
 	for _, args := range [][]string{
 		{py, "-m", "venv", venv},
-		{filepath.Join(venv, "bin", "pip"), "install", "-q", "iiif-validator"},
+		append([]string{filepath.Join(venv, "bin", "pip"), "install", "-q"}, packages...),
 	} {
 		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
 			fail("%s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
-	return bin
+	if err := os.WriteFile(done, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return venv
 }
 
 func TestIIIFValidator(t *testing.T) {
